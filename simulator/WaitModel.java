@@ -16,8 +16,8 @@ public final class WaitModel {
     public static final long REFRESH_SECONDS = 120;
     static final LocalTime OPENS = LocalTime.of(7, 45);
     static final LocalTime CLOSES = LocalTime.of(15, 30);
-    static final double TYPICAL_PEAK_MINUTES = 22.0;
-    static final double OUTLIER_CHANCE = 0.002;
+    static final double TYPICAL_PEAK_MINUTES = 20.0;
+    static final double OUTLIER_CHANCE = 0.0001;
 
     /** One reading: max and average wait in ms, and when the kiosk pushed it. */
     public record Wait(long maxMs, long avgMs, LocalDateTime updated) {
@@ -43,7 +43,7 @@ public final class WaitModel {
         }
         double minutes = random.nextDouble() < OUTLIER_CHANCE
                 ? 80 + random.nextDouble() * 20
-                : TYPICAL_PEAK_MINUTES * load * dailyShape(local.toLocalTime()) * (0.75 + random.nextDouble() * 0.5);
+                : TYPICAL_PEAK_MINUTES * load * dailyShape(local.toLocalTime()) * (0.85 + random.nextDouble() * 0.3);
         long maxMs = Math.round(minutes * 60_000);
         long avgMs = Math.round(maxMs * (0.45 + random.nextDouble() * 0.25));
         return new Wait(maxMs, avgMs, local);
