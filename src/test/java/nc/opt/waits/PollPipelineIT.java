@@ -82,6 +82,7 @@ class PollPipelineIT {
         overrides.put("camel.component.kafka.brokers", TestKafka.bootstrapServers());
         overrides.put("kafka.topic.readings", READINGS);
         overrides.put("kafka.topic.dead-letter", DEAD_LETTERS);
+        overrides.put("camel.main.routesExcludePattern", CamelApp.INDEX_ROUTE); // IndexingIT covers it
         pipeline = CamelApp.pipeline("file:application.properties", overrides);
         managementUrl = "http://127.0.0.1:" + pipeline.property("camel.management.port");
     }

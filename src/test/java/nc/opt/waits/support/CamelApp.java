@@ -14,6 +14,8 @@ import java.util.Properties;
  * from the repository, with only the given properties overridden (ports, hosts, folders).
  */
 public final class CamelApp implements AutoCloseable {
+    /** the OpenSearch indexing route, left out by the tests of the poll alone */
+    public static final String INDEX_ROUTE = "file:routes/index-readings.camel.yaml";
     private final Main main;
 
     private CamelApp(Main main) {

@@ -1,0 +1,334 @@
+package nc.opt.waits;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.camel.Exchange;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpHost;
+import org.apache.hc.core5.http.message.BasicHeader;
+import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.ssl.ClientTlsStrategyBuilder;
+import org.opensearch.client.Request;
+import org.opensearch.client.Response;
+import org.opensearch.client.ResponseException;
+import org.opensearch.client.RestClient;
+import org.opensearch.client.RestClientBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Indexes a batch of reading records from Kafka into OpenSearch with the bulk API, so that nothing
+ * is lost and nothing is indexed twice:
+ * <ul>
+ *   <li>the index template (geo_point position, keywords, dates; monthly indices behind one alias)
+ *       is installed before the first document;</li>
+ *   <li>each document's id is the agency id and the observation time, so a re-delivered or re-polled
+ *       reading overwrites itself instead of adding a duplicate;</li>
+ *   <li>every item of every bulk answer is read: items refused as invalid (4xx) are returned as dead
+ *       letters with OpenSearch's error; items that failed for a passing reason (429, 5xx, no
+ *       connection) are sent again, alone, with exponential backoff, until they are indexed.</li>
+ * </ul>
+ * {@link #index} returns only when the whole batch is indexed or dead-lettered: the route commits
+ * the Kafka offsets after that, so an OpenSearch outage pauses consumption and loses nothing.
+ */
+public class OpenSearchIndexer {
+    private static final Logger LOG = LoggerFactory.getLogger(OpenSearchIndexer.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonFactory FACTORY = JSON.getFactory();
+    private static final DateTimeFormatter MONTH = DateTimeFormatter.ofPattern("yyyy.MM").withZone(ZoneOffset.UTC);
+    /** only what is read back from a bulk answer */
+    private static final String BULK = "/_bulk?filter_path=errors,items.*.status,items.*.error";
+
+    private String url = "http://127.0.0.1:9200";
+    private String username = "";
+    private String password = "";
+    private String caFile = "";
+    private String indexName = "opt-waits-readings";
+    private String templateFile = "opensearch/readings-template.json";
+    private long retryInitialMillis = 500;
+    private long retryMaxMillis = 30_000;
+
+    private long progressLogMillis = 10_000;
+
+    private RestClient client;
+    private volatile boolean templateInstalled;
+    // progress, logged every progressLogMillis while there is work (a backfill shows its rate)
+    private long indexedSinceLog;
+    private long deadSinceLog;
+    private long totalIndexed;
+    private long lastLog = System.currentTimeMillis();
+
+    /** One Kafka record on its way to OpenSearch. */
+    record Doc(String index, String id, String source, String key) {
+    }
+
+    public void start() throws Exception {
+        List<HttpHost> hosts = new ArrayList<>();
+        for (String one : url.split("\\s*,\\s*")) {
+            URI uri = URI.create(one);
+            hosts.add(new HttpHost(uri.getScheme(), uri.getHost(), uri.getPort() < 0 ? 9200 : uri.getPort()));
+        }
+        RestClientBuilder builder = RestClient.builder(hosts.toArray(new HttpHost[0]));
+        if (!username.isBlank()) {
+            String basic = Base64.getEncoder().encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
+            builder.setDefaultHeaders(new Header[] {new BasicHeader("Authorization", "Basic " + basic)});
+        }
+        if (!caFile.isBlank()) {
+            SSLContext tls = trusting(Path.of(caFile));
+            builder.setHttpClientConfigCallback(http -> http.setConnectionManager(PoolingAsyncClientConnectionManagerBuilder.create()
+                    .setTlsStrategy(ClientTlsStrategyBuilder.create().setSslContext(tls).build()).build()));
+        }
+        client = builder.build();
+        LOG.info("Indexing into OpenSearch at {} (alias {}, monthly indices {}-yyyy.MM){}", url, indexName, indexName,
+                username.isBlank() ? "" : ", basic auth as " + username);
+    }
+
+    public void stop() throws IOException {
+        if (client != null) {
+            client.close();
+        }
+    }
+
+    /**
+     * Indexes the batch (the body: the exchanges of one Kafka poll) and returns the dead letters:
+     * records that are not readings, and documents OpenSearch refused as invalid.
+     */
+    public List<Map<String, Object>> index(Exchange exchange) throws InterruptedException {
+        List<?> batch = exchange.getMessage().getBody(List.class);
+        List<Map<String, Object>> deadLetters = new ArrayList<>();
+        List<Doc> pending = new ArrayList<>(batch.size());
+        for (Object item : batch) {
+            Exchange record = (Exchange) item;
+            String source = record.getMessage().getBody(String.class);
+            String key = record.getMessage().getHeader("kafka.KEY", String.class);
+            try {
+                pending.add(toDoc(source, key));
+            } catch (IllegalArgumentException | java.time.DateTimeException | IOException notAReading) {
+                deadLetters.add(DeadLetter.of("index-readings", "not a reading: " + notAReading.getMessage(), source, null, key));
+            }
+        }
+        int attempt = 0;
+        while (!pending.isEmpty()) {
+            String failure;
+            try {
+                ensureTemplate();
+                pending = bulk(pending, deadLetters);
+                failure = pending.isEmpty() ? null : pending.size() + " items refused for a passing reason (429/5xx)";
+            } catch (IOException e) {
+                failure = e.getClass().getSimpleName() + ": " + e.getMessage();
+            }
+            if (failure != null) {
+                long delay = Math.min(retryMaxMillis, retryInitialMillis << Math.min(attempt++, 16));
+                LOG.warn("OpenSearch at {}: {} of {} documents not indexed yet ({}); retry {} in {} ms, Kafka offsets not committed meanwhile",
+                        url, pending.size(), batch.size(), failure, attempt, delay);
+                Thread.sleep(delay);
+            }
+        }
+        progress(batch.size() - deadLetters.size(), deadLetters.size());
+        exchange.setProperty("indexedCount", batch.size() - deadLetters.size());
+        exchange.setProperty("deadLetterCount", deadLetters.size());
+        exchange.setProperty("retries", attempt);
+        return deadLetters;
+    }
+
+    private synchronized void progress(int indexed, int dead) {
+        indexedSinceLog += indexed;
+        deadSinceLog += dead;
+        totalIndexed += indexed;
+        long now = System.currentTimeMillis();
+        if (now - lastLog >= progressLogMillis) {
+            LOG.info("Indexed {} readings in the last {} s ({} per second), {} dead-lettered; {} since start",
+                    indexedSinceLog, (now - lastLog) / 1000, indexedSinceLog * 1000 / Math.max(1, now - lastLog), deadSinceLog, totalIndexed);
+            indexedSinceLog = 0;
+            deadSinceLog = 0;
+            lastLog = now;
+        }
+    }
+
+    /** Sends one bulk request; returns the documents to send again, adds the refused ones to deadLetters. */
+    List<Doc> bulk(List<Doc> docs, List<Map<String, Object>> deadLetters) throws IOException {
+        StringBuilder body = new StringBuilder(docs.size() * 512);
+        for (Doc doc : docs) {
+            body.append("{\"index\":{\"_index\":\"").append(doc.index()).append("\",\"_id\":\"").append(doc.id()).append("\"}}\n")
+                    .append(doc.source()).append('\n');
+        }
+        Request request = new Request("POST", BULK);
+        request.setJsonEntity(body.toString());
+        JsonNode answer;
+        try {
+            answer = read(client.performRequest(request));
+        } catch (ResponseException e) {
+            int status = e.getResponse().getStatusLine().getStatusCode();
+            if (status == 429 || status >= 500) {
+                return docs; // the whole request was refused for now
+            }
+            if (docs.size() == 1) {
+                deadLetters.add(DeadLetter.of("index-readings", "OpenSearch refused the document (HTTP " + status + "): "
+                        + e.getMessage(), docs.get(0).source(), null, docs.get(0).key()));
+                return List.of();
+            }
+            // the whole request was refused: send the documents one by one to find the culprit
+            List<Doc> retry = new ArrayList<>();
+            for (Doc doc : docs) {
+                retry.addAll(bulk(List.of(doc), deadLetters));
+            }
+            return retry;
+        }
+        if (!answer.path("errors").asBoolean(false)) {
+            return List.of();
+        }
+        List<Doc> retry = new ArrayList<>();
+        JsonNode items = answer.path("items");
+        for (int i = 0; i < docs.size(); i++) {
+            JsonNode result = items.path(i).path("index");
+            int status = result.path("status").asInt(0);
+            if (status >= 200 && status < 300) {
+                continue;
+            }
+            Doc doc = docs.get(i);
+            if (status == 429 || status >= 500 || status == 0) {
+                retry.add(doc);
+            } else {
+                deadLetters.add(DeadLetter.of("index-readings", "OpenSearch refused the document (HTTP " + status + "): "
+                        + result.path("error").toString(), doc.source(), null, doc.key()));
+            }
+        }
+        return retry;
+    }
+
+    /** The index template, from the template file with this indexer's index name, installed once. */
+    void ensureTemplate() throws IOException {
+        if (templateInstalled) {
+            return;
+        }
+        ObjectNode template = (ObjectNode) JSON.readTree(Files.readString(Path.of(templateFile)));
+        template.putArray("index_patterns").add(indexName + "-*");
+        ((ObjectNode) template.path("template")).putObject("aliases").putObject(indexName);
+        Request put = new Request("PUT", "/_index_template/" + indexName);
+        put.setJsonEntity(JSON.writeValueAsString(template));
+        client.performRequest(put);
+        templateInstalled = true;
+        LOG.info("Index template {} installed: indices {}-* behind alias {}", indexName, indexName, indexName);
+    }
+
+    /**
+     * The document for one record: its id (agency id and observation time, in milliseconds) and its
+     * monthly index (by observation time, so that a reading always lands in the same index).
+     */
+    Doc toDoc(String source, String key) throws IOException {
+        String agencyId = null;
+        String observedAt = null;
+        if (source == null) {
+            throw new IllegalArgumentException("empty message");
+        }
+        // one full pass of the streaming parser: the fields of the id, and proof that the line is
+        // one whole JSON object (a broken line would make OpenSearch refuse the whole bulk request)
+        try (JsonParser parser = FACTORY.createParser(source)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw new IllegalArgumentException("not a JSON object");
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if ("agencyId".equals(field) && value.isScalarValue()) {
+                    agencyId = parser.getText();
+                } else if ("observedAt".equals(field) && value == JsonToken.VALUE_STRING) {
+                    observedAt = parser.getText();
+                } else {
+                    parser.skipChildren();
+                }
+            }
+            if (parser.currentToken() != JsonToken.END_OBJECT || parser.nextToken() != null) {
+                throw new IllegalArgumentException("not one whole JSON object");
+            }
+        }
+        if (agencyId == null || agencyId.isBlank() || observedAt == null) {
+            throw new IllegalArgumentException("no agencyId or observedAt");
+        }
+        Instant observed = OffsetDateTime.parse(observedAt).toInstant();
+        String line = source.indexOf('\n') < 0 && source.indexOf('\r') < 0 ? source : JSON.readTree(source).toString();
+        return new Doc(indexName + "-" + MONTH.format(observed), agencyId + "-" + observed.toEpochMilli(), line, key);
+    }
+
+    private static JsonNode read(Response response) throws IOException {
+        try (InputStream in = response.getEntity().getContent()) {
+            return JSON.readTree(in);
+        }
+    }
+
+    private static SSLContext trusting(Path caFile) throws Exception {
+        KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+        trust.load(null, null);
+        try (InputStream in = Files.newInputStream(caFile)) {
+            int n = 0;
+            for (Certificate ca : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                trust.setCertificateEntry("ca-" + n++, ca);
+            }
+        }
+        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        factory.init(trust);
+        SSLContext tls = SSLContext.getInstance("TLS");
+        tls.init(null, factory.getTrustManagers(), null);
+        return tls;
+    }
+
+    public void setUrl(String url) {
+        this.url = url;
+    }
+
+    public void setUsername(String username) {
+        this.username = username == null ? "" : username;
+    }
+
+    public void setPassword(String password) {
+        this.password = password == null ? "" : password;
+    }
+
+    public void setCaFile(String caFile) {
+        this.caFile = caFile == null ? "" : caFile;
+    }
+
+    public void setIndexName(String indexName) {
+        this.indexName = indexName;
+    }
+
+    public void setTemplateFile(String templateFile) {
+        this.templateFile = templateFile;
+    }
+
+    public void setRetryInitialMillis(long retryInitialMillis) {
+        this.retryInitialMillis = retryInitialMillis;
+    }
+
+    public void setProgressLogMillis(long progressLogMillis) {
+        this.progressLogMillis = progressLogMillis;
+    }
+
+    public void setRetryMaxMillis(long retryMaxMillis) {
+        this.retryMaxMillis = retryMaxMillis;
+    }
+}
