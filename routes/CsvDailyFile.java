@@ -41,6 +41,7 @@ public class CsvDailyFile {
             for (String column : columns) {
                 Object value = switch (column) {
                     case "lat", "lon" -> position == null ? null : position.get(column);
+                    case "timestamp" -> reading.get("@timestamp");
                     default -> reading.get(column);
                 };
                 flat.put(column, value instanceof String text ? neutralise(text) : value);

@@ -69,6 +69,10 @@ public class OpenSearchIndexer {
     private String caFile = "";
     private String indexName = "opt-waits-readings";
     private String templateFile = "opensearch/readings-template.json";
+    /** a field whose value ends the document id (alerts: "event", raised or cleared); none for readings */
+    private String idSuffixField = "";
+    /** the route named as the source of this indexer's dead letters */
+    private String source = "index-readings";
     private long retryInitialMillis = 500;
     private long retryMaxMillis = 30_000;
 
@@ -128,7 +132,7 @@ public class OpenSearchIndexer {
             try {
                 pending.add(toDoc(source, key));
             } catch (IllegalArgumentException | java.time.DateTimeException | IOException notAReading) {
-                deadLetters.add(DeadLetter.of("index-readings", "not a reading: " + notAReading.getMessage(), source, null, key));
+                deadLetters.add(DeadLetter.of(source, "not a reading: " + notAReading.getMessage(), source, null, key));
             }
         }
         int attempt = 0;
@@ -137,11 +141,15 @@ public class OpenSearchIndexer {
             try {
                 ensureTemplate();
                 pending = bulk(pending, deadLetters);
-                failure = pending.isEmpty() ? null : pending.size() + " items refused for a passing reason (429/5xx)";
+                failure = pending.isEmpty() ? null : pending.size() + " items refused for a passing reason (429, 5xx, 401/403)";
             } catch (IOException e) {
                 failure = e.getClass().getSimpleName() + ": " + e.getMessage();
             }
             if (failure != null) {
+                if (exchange.getContext().isStopping()) {
+                    throw new IllegalStateException("stopping while OpenSearch refuses (" + failure
+                            + "): the batch is left uncommitted and will be read again");
+                }
                 long delay = Math.min(retryMaxMillis, retryInitialMillis << Math.min(attempt++, 16));
                 LOG.warn("OpenSearch at {}: {} of {} documents not indexed yet ({}); retry {} in {} ms, Kafka offsets not committed meanwhile",
                         url, pending.size(), batch.size(), failure, attempt, delay);
@@ -183,11 +191,11 @@ public class OpenSearchIndexer {
             answer = read(client.performRequest(request));
         } catch (ResponseException e) {
             int status = e.getResponse().getStatusLine().getStatusCode();
-            if (status == 429 || status >= 500) {
+            if (passing(status)) {
                 return docs; // the whole request was refused for now
             }
             if (docs.size() == 1) {
-                deadLetters.add(DeadLetter.of("index-readings", "OpenSearch refused the document (HTTP " + status + "): "
+                deadLetters.add(DeadLetter.of(source, "OpenSearch refused the document (HTTP " + status + "): "
                         + e.getMessage(), docs.get(0).source(), null, docs.get(0).key()));
                 return List.of();
             }
@@ -210,14 +218,23 @@ public class OpenSearchIndexer {
                 continue;
             }
             Doc doc = docs.get(i);
-            if (status == 429 || status >= 500 || status == 0) {
+            if (passing(status) || status == 0) {
                 retry.add(doc);
             } else {
-                deadLetters.add(DeadLetter.of("index-readings", "OpenSearch refused the document (HTTP " + status + "): "
+                deadLetters.add(DeadLetter.of(source, "OpenSearch refused the document (HTTP " + status + "): "
                         + result.path("error").toString(), doc.source(), null, doc.key()));
             }
         }
         return retry;
+    }
+
+    /**
+     * A refusal that will pass: too many requests, a server error, or credentials refused (a rotated
+     * password, a role without the right to create next month's index): better to wait for a fix
+     * than to dead-letter every document.
+     */
+    static boolean passing(int status) {
+        return status == 429 || status >= 500 || status == 401 || status == 403;
     }
 
     /** The index template, from the template file with this indexer's index name, installed once. */
@@ -242,6 +259,7 @@ public class OpenSearchIndexer {
     Doc toDoc(String source, String key) throws IOException {
         String agencyId = null;
         String observedAt = null;
+        String suffix = null;
         if (source == null) {
             throw new IllegalArgumentException("empty message");
         }
@@ -258,6 +276,8 @@ public class OpenSearchIndexer {
                     agencyId = parser.getText();
                 } else if ("observedAt".equals(field) && value == JsonToken.VALUE_STRING) {
                     observedAt = parser.getText();
+                } else if (!idSuffixField.isEmpty() && idSuffixField.equals(field) && value == JsonToken.VALUE_STRING) {
+                    suffix = parser.getText();
                 } else {
                     parser.skipChildren();
                 }
@@ -269,9 +289,13 @@ public class OpenSearchIndexer {
         if (agencyId == null || agencyId.isBlank() || observedAt == null) {
             throw new IllegalArgumentException("no agencyId or observedAt");
         }
+        if (!idSuffixField.isEmpty() && suffix == null) {
+            throw new IllegalArgumentException("no " + idSuffixField);
+        }
         Instant observed = OffsetDateTime.parse(observedAt).toInstant();
         String line = source.indexOf('\n') < 0 && source.indexOf('\r') < 0 ? source : JSON.readTree(source).toString();
-        return new Doc(indexName + "-" + MONTH.format(observed), agencyId + "-" + observed.toEpochMilli(), line, key);
+        String id = agencyId + "-" + observed.toEpochMilli() + (suffix == null ? "" : "-" + suffix);
+        return new Doc(indexName + "-" + MONTH.format(observed), id, line, key);
     }
 
     private static JsonNode read(Response response) throws IOException {
@@ -314,6 +338,14 @@ public class OpenSearchIndexer {
 
     public void setIndexName(String indexName) {
         this.indexName = indexName;
+    }
+
+    public void setSource(String source) {
+        this.source = source;
+    }
+
+    public void setIdSuffixField(String idSuffixField) {
+        this.idSuffixField = idSuffixField == null ? "" : idSuffixField;
     }
 
     public void setTemplateFile(String templateFile) {

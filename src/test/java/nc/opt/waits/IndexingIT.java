@@ -91,6 +91,7 @@ class IndexingIT {
         overrides.put("index.batch-max-wait-ms", "200");
         overrides.put("index.retry.initial-ms", "200");
         overrides.put("index.retry.max-ms", "2000");
+        overrides.put("camel.main.routesExcludePattern", "file:routes/alert*.camel.yaml,file:routes/http-ingest.camel.yaml");
         if (routes != null) {
             return CamelApp.start("file:application.properties", routes, withManagementPort(overrides));
         }
@@ -98,7 +99,7 @@ class IndexingIT {
     }
 
     static Map<String, String> withManagementPort(Map<String, String> overrides) throws Exception {
-        overrides.put("camel.management.port", String.valueOf(CamelApp.freePort()));
+        overrides.putAll(CamelApp.httpPorts());
         return overrides;
     }
 
@@ -168,7 +169,7 @@ class IndexingIT {
     void replayingTheWholeTopicThroughANewConsumerGroupAddsNoDocument() throws Exception {
         long before = OpenSearch.count(INDEX);
         String replayGroup = "it-replay-" + RUN;
-        try (CamelApp replay = pipeline(0, replayGroup, CamelApp.INDEX_ROUTE + ",file:routes/dead-letters.camel.yaml");
+        try (CamelApp replay = pipeline(0, replayGroup, CamelApp.INDEX_ONLY);
              Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers()))) {
             await().atMost(Duration.ofSeconds(60)).until(() -> caughtUp(admin, replayGroup));
         }
@@ -278,7 +279,7 @@ class IndexingIT {
         pipeline = null;
         long atStop = OpenSearch.count(INDEX);
         assertTrue(atStop < before + backlog.size(), "stopped in the middle of the backlog: " + (atStop - before) + " indexed");
-        try (CamelApp restarted = pipeline(0, GROUP, CamelApp.INDEX_ROUTE + ",file:routes/dead-letters.camel.yaml")) {
+        try (CamelApp restarted = pipeline(0, GROUP, CamelApp.INDEX_ONLY)) {
             Set<String> ids = expectedIds();
             awaitIndexed(ids, Duration.ofSeconds(180));
             assertEquals(ids.size(), OpenSearch.count(INDEX), "every record indexed, none twice");

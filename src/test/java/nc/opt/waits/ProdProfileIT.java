@@ -40,7 +40,7 @@ class ProdProfileIT {
                     "camel.component.kafka.brokers", TestKafka.bootstrapServers(),
                     "kafka.topic.readings", topic,
                     "kafka.topic.dead-letter", topic + "-dlq",
-                    "camel.main.routesExcludePattern", CamelApp.INDEX_ROUTE))) {
+                    "camel.main.routesExcludePattern", CamelApp.ALL_BUT_THE_POLL))) {
                 assertFalse(TestKafka.readAll(topic, 1, Duration.ofSeconds(60)).isEmpty(), "a poll got through the gateway");
             }
         }

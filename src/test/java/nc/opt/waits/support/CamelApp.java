@@ -14,8 +14,14 @@ import java.util.Properties;
  * from the repository, with only the given properties overridden (ports, hosts, folders).
  */
 public final class CamelApp implements AutoCloseable {
-    /** the OpenSearch indexing route, left out by the tests of the poll alone */
+    /** the OpenSearch indexing route */
     public static final String INDEX_ROUTE = "file:routes/index-readings.camel.yaml";
+    /** the index route alone, with what it calls */
+    public static final String INDEX_ONLY = INDEX_ROUTE
+            + ",file:routes/dead-letters.camel.yaml,file:routes/error-handling.camel.yaml";
+    /** what the tests of the poll alone leave out: indexing, alerts, the HTTP API */
+    public static final String ALL_BUT_THE_POLL = INDEX_ROUTE
+            + ",file:routes/alert*.camel.yaml,file:routes/http-ingest.camel.yaml";
     private final Main main;
 
     private CamelApp(Main main) {
@@ -30,7 +36,7 @@ public final class CamelApp implements AutoCloseable {
     /** The pipeline: routes/*.camel.yaml with application.properties (and a profile's file, if named). */
     public static CamelApp pipeline(String propertyFiles, Map<String, String> overrides) throws Exception {
         Map<String, String> all = new LinkedHashMap<>();
-        all.put("camel.management.port", String.valueOf(freePort()));
+        all.putAll(httpPorts());
         all.putAll(overrides);
         return start(propertyFiles, "file:routes/*.camel.yaml", all);
     }
@@ -44,6 +50,15 @@ public final class CamelApp implements AutoCloseable {
         main.setOverrideProperties(properties);
         main.start();
         return new CamelApp(main);
+    }
+
+    /**
+     * One free port for both the business HTTP server and the management one: platform-http 4.17
+     * finds its server by type, and with two servers it falls back to port 8080.
+     */
+    public static Map<String, String> httpPorts() throws IOException {
+        String port = String.valueOf(freePort());
+        return Map.of("camel.server.port", port, "camel.management.port", port);
     }
 
     public CamelContext context() {

@@ -13,8 +13,12 @@ import java.util.Map;
  * again (outage tests); it is stopped when the test JVM ends.
  */
 public final class TestOpenSearch {
-    /** kept between runs so the distribution is unpacked once; its data is reset at each start */
-    static final Path STACK_DIR = Path.of(System.getProperty("java.io.tmpdir"), "opt-waits-test-stack");
+    /**
+     * kept between runs so the distribution is unpacked once (its data is reset at each start); one
+     * per checkout, so that two checkouts' test runs never share it
+     */
+    static final Path STACK_DIR = Path.of(System.getProperty("java.io.tmpdir"),
+            "opt-waits-test-stack-" + Integer.toHexString(Path.of("").toAbsolutePath().hashCode()));
     private static String url;
     private static int port;
     private static int transportPort;

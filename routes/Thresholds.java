@@ -1,0 +1,131 @@
+package nc.opt.waits;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * The alert thresholds, in minutes of max wait: per agency, per commune, per type, and a default,
+ * the most specific first. Their source of truth is a compacted Kafka topic (key {@code agency:4313},
+ * {@code commune:NOUMEA}, {@code type:ANNEXE} or {@code default}; value {@code {"maxWaitMinutes": 15}};
+ * an empty value removes the key) that every instance reads whole, so every instance sees the same
+ * thresholds, and a change applies to the next reading without a restart.
+ */
+public class Thresholds {
+    private static final Logger LOG = LoggerFactory.getLogger(Thresholds.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    static final Set<String> SCOPES = Set.of("agency", "commune", "type", "default");
+
+    private final Map<String, Double> byKey = new ConcurrentHashMap<>();
+    private double defaultMinutes = 15;
+    private String brokers;
+    private String topic;
+
+    /** The threshold that applies to a reading, and where it comes from. */
+    public record Threshold(double minutes, String scope) {
+    }
+
+    /** Creates the compacted topic when it does not exist yet. */
+    public void start() throws InterruptedException {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers))) {
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short) -1).configs(Map.of("cleanup.policy", "compact"))))
+                    .all().get();
+            LOG.info("Created the compacted thresholds topic {}", topic);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                LOG.warn("Could not create the thresholds topic {} ({}); alerts use the default threshold until it exists",
+                        topic, e.getCause().getMessage());
+            }
+        }
+    }
+
+    public Threshold lookup(String agencyId, String commune, String type) {
+        for (String key : List.of("agency:" + agencyId, "commune:" + commune, "type:" + type, "default")) {
+            Double minutes = byKey.get(key);
+            if (minutes != null) {
+                return new Threshold(minutes, key);
+            }
+        }
+        return new Threshold(defaultMinutes, "default (alerts.default-threshold-minutes)");
+    }
+
+    /** A record of the thresholds topic: sets the key's threshold, or removes it when the value is empty. */
+    public void apply(String key, String value) {
+        if (key == null) {
+            return;
+        }
+        if (value == null || value.isBlank()) {
+            byKey.remove(key);
+            LOG.info("Threshold {} removed", key);
+            return;
+        }
+        try {
+            double minutes = JSON.readTree(value).path("maxWaitMinutes").asDouble(Double.NaN);
+            if (Double.isNaN(minutes) || minutes <= 0) {
+                throw new IllegalArgumentException("maxWaitMinutes must be a number > 0");
+            }
+            byKey.put(key, minutes);
+            LOG.info("Threshold {} = {} min", key, minutes);
+        } catch (Exception e) {
+            LOG.warn("Threshold record skipped: key {} value {} ({})", key, value, e.getMessage());
+        }
+    }
+
+    /** The key and value to publish for PUT /thresholds/{scope}/{name}, or an IllegalArgumentException. */
+    public static String key(String scope, String name) {
+        String s = scope == null ? "" : scope.toLowerCase(Locale.ROOT);
+        if (!SCOPES.contains(s)) {
+            throw new IllegalArgumentException("scope must be one of agency, commune, type, default; got " + scope);
+        }
+        if ("default".equals(s)) {
+            return "default";
+        }
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("a " + s + " threshold needs a name: /thresholds/" + s + "/{name}");
+        }
+        return s + ":" + ("agency".equals(s) ? name : name.toUpperCase(Locale.ROOT));
+    }
+
+    public static String value(String body) {
+        try {
+            JsonNode minutes = JSON.readTree(body == null ? "" : body).path("maxWaitMinutes");
+            if (!minutes.isNumber() || minutes.asDouble() <= 0) {
+                throw new IllegalArgumentException("the body must be {\"maxWaitMinutes\": <number > 0>}, got " + body);
+            }
+            return JSON.writeValueAsString(Map.of("maxWaitMinutes", minutes.asDouble()));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException("the body must be {\"maxWaitMinutes\": <number > 0>}, got " + body);
+        }
+    }
+
+    public Map<String, Object> all() {
+        Map<String, Object> all = new TreeMap<>(byKey);
+        all.put("(default when none is set)", defaultMinutes);
+        return all;
+    }
+
+    public void setDefaultMinutes(double defaultMinutes) {
+        this.defaultMinutes = defaultMinutes;
+    }
+
+    public void setBrokers(String brokers) {
+        this.brokers = brokers;
+    }
+
+    public void setTopic(String topic) {
+        this.topic = topic;
+    }
+}

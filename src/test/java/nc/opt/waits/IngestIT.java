@@ -1,0 +1,113 @@
+package nc.opt.waits;
+
+import nc.opt.waits.support.CamelApp;
+import nc.opt.waits.support.TestKafka;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** POST /readings with real Kafka: what is accepted is published, what is not gets a 400 naming the field. */
+class IngestIT {
+    static final String RUN = UUID.randomUUID().toString().substring(0, 8);
+    static final String TOPIC = "it-ingest-" + RUN;
+    static final String KEY = "it-key-" + RUN;
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+    static final String GOOD = """
+            {"agencyId":4313,"designation":"Agence de NOUMEA AGENCE PRINCIPALE","commune":"NOUMEA","type":"AGENCE",
+             "position":{"lat":-22.2745,"lon":166.4405},"maxWaitMs":720000,"avgWaitMs":300000,
+             "observedAt":"2026-11-23T09:31:07.123+11:00"}""";
+
+    static CamelApp pipeline;
+    static String url;
+
+    @BeforeAll
+    static void start() throws Exception {
+        int port = CamelApp.freePort();
+        url = "http://127.0.0.1:" + port + "/readings";
+        pipeline = CamelApp.start("file:application.properties",
+                "file:routes/http-ingest.camel.yaml,file:routes/readings-to-kafka.camel.yaml,file:routes/error-handling.camel.yaml",
+                Map.of("camel.component.kafka.brokers", TestKafka.bootstrapServers(), "kafka.topic.readings", TOPIC,
+                        "ingest.api-key", KEY, "camel.server.port", String.valueOf(port),
+                        "camel.management.port", String.valueOf(port)));
+    }
+
+    @AfterAll
+    static void stop() {
+        pipeline.close();
+    }
+
+    static HttpResponse<String> post(String body, String key) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (key != null) {
+            request.header("x-apikey", key);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static List<ConsumerRecord<String, String>> published() {
+        return TestKafka.readAll(TOPIC, 0, Duration.ofSeconds(3));
+    }
+
+    @Test
+    void oneReadingOrAnArrayIsPublishedKeyedByAgencyWithDerivedFields() throws Exception {
+        int before = published().size();
+        HttpResponse<String> one = post(GOOD, KEY);
+        assertEquals(200, one.statusCode(), one.body());
+        assertEquals("{\"published\":1}", one.body());
+        HttpResponse<String> three = post("[" + GOOD + "," + GOOD.replace("4313", "4314") + "," + GOOD.replace("4313", "4315") + "]", KEY);
+        assertEquals("{\"published\":3}", three.body());
+        List<ConsumerRecord<String, String>> records = TestKafka.readAll(TOPIC, before + 4, Duration.ofSeconds(20));
+        assertEquals(before + 4, records.size());
+        ConsumerRecord<String, String> last = records.stream().filter(r -> "4315".equals(r.key())).findFirst().orElseThrow();
+        assertTrue(last.value().contains("\"maxWaitMinutes\":12.0") && last.value().contains("\"waitBand\":\"red\""), last.value());
+        for (ConsumerRecord<String, String> record : records) {
+            for (Header header : record.headers()) {
+                assertTrue(!header.key().equalsIgnoreCase("x-apikey"), "the API key never travels on as a Kafka header");
+            }
+        }
+    }
+
+    @Test
+    void eachKindOfBadBodyGetsA400NamingTheFieldAndPublishesNothing() throws Exception {
+        int before = published().size();
+        Map<String, String> bad = Map.of(
+                "not json at all", "not JSON",
+                "[]", "holds no reading",
+                "42", "one reading",
+                GOOD.replace("\"designation\":\"Agence de NOUMEA AGENCE PRINCIPALE\",", ""), "designation",
+                GOOD.replace("720000", "-1"), "maxWaitMs",
+                GOOD.replace("2026-11-23T09:31:07.123+11:00", "2026-11-23T09:31:07"), "observedAt",
+                GOOD.replace("-22.2745", "-122.2745"), "position",
+                GOOD.replace("4313", "\"4313\""), "agencyId",
+                "[" + GOOD + "," + GOOD.replace("300000", "\"lots\"") + "]", "readings[1].avgWaitMs");
+        for (Map.Entry<String, String> c : bad.entrySet()) {
+            HttpResponse<String> answer = post(c.getKey(), KEY);
+            assertEquals(400, answer.statusCode(), c.getKey() + " -> " + answer.body());
+            assertTrue(answer.body().contains(c.getValue()), "the error names " + c.getValue() + ": " + answer.body());
+        }
+        assertEquals(before, published().size(), "nothing published from a bad body, not even its good readings");
+    }
+
+    @Test
+    void aRequestWithoutTheApiKeyGets401() throws Exception {
+        assertEquals(401, post(GOOD, null).statusCode());
+        HttpResponse<String> wrong = post(GOOD, "wrong");
+        assertEquals(401, wrong.statusCode());
+        assertTrue(wrong.body().contains("x-apikey"), wrong.body());
+    }
+}
