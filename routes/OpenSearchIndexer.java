@@ -127,12 +127,12 @@ public class OpenSearchIndexer {
         List<Doc> pending = new ArrayList<>(batch.size());
         for (Object item : batch) {
             Exchange record = (Exchange) item;
-            String source = record.getMessage().getBody(String.class);
+            String value = record.getMessage().getBody(String.class);
             String key = record.getMessage().getHeader("kafka.KEY", String.class);
             try {
-                pending.add(toDoc(source, key));
+                pending.add(toDoc(value, key));
             } catch (IllegalArgumentException | java.time.DateTimeException | IOException notAReading) {
-                deadLetters.add(DeadLetter.of(source, "not a reading: " + notAReading.getMessage(), source, null, key));
+                deadLetters.add(DeadLetter.of(source, "not a reading: " + notAReading.getMessage(), value, null, key));
             }
         }
         int attempt = 0;

@@ -22,6 +22,14 @@ public class ReadingValidator {
 
     private final ReadingNormalizer bands = new ReadingNormalizer();
 
+    public void setGreenMaxMinutes(long minutes) {
+        bands.setGreenMaxMinutes(minutes);
+    }
+
+    public void setOrangeMaxMinutes(long minutes) {
+        bands.setOrangeMaxMinutes(minutes);
+    }
+
     /** A reading, or a list of readings, is wrong: the message says which field and why. */
     public static class InvalidReadingException extends IllegalArgumentException {
         public InvalidReadingException(String message) {

@@ -5,10 +5,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -23,6 +31,9 @@ import java.util.concurrent.ExecutionException;
  * {@code commune:NOUMEA}, {@code type:ANNEXE} or {@code default}; value {@code {"maxWaitMinutes": 15}};
  * an empty value removes the key) that every instance reads whole, so every instance sees the same
  * thresholds, and a change applies to the next reading without a restart.
+ * <p>
+ * It is read without a consumer group (every instance needs every record, and groups would share
+ * them out): whole at start, before the alert route starts, then followed by a thread of its own.
  */
 public class Thresholds {
     private static final Logger LOG = LoggerFactory.getLogger(Thresholds.class);
@@ -33,12 +44,14 @@ public class Thresholds {
     private double defaultMinutes = 15;
     private String brokers;
     private String topic;
+    private KafkaConsumer<String, String> consumer;
+    private Thread follower;
 
     /** The threshold that applies to a reading, and where it comes from. */
     public record Threshold(double minutes, String scope) {
     }
 
-    /** Creates the compacted topic when it does not exist yet. */
+    /** Creates the compacted topic when it does not exist yet, reads it whole, then follows it. */
     public void start() throws InterruptedException {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers))) {
             admin.createTopics(List.of(new NewTopic(topic, 1, (short) -1).configs(Map.of("cleanup.policy", "compact"))))
@@ -50,10 +63,54 @@ public class Thresholds {
                         topic, e.getCause().getMessage());
             }
         }
+        consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false));
+        List<TopicPartition> partitions = new ArrayList<>();
+        var infos = consumer.partitionsFor(topic, Duration.ofSeconds(10));
+        if (infos != null) {
+            infos.forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
+        }
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+        while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
+            consumer.poll(Duration.ofMillis(200)).forEach(this::apply);
+        }
+        LOG.info("Thresholds loaded from {}: {}", topic, all());
+        follower = new Thread(this::follow, "thresholds-" + topic);
+        follower.setDaemon(true);
+        follower.start();
+    }
+
+    private void follow() {
+        try {
+            while (!Thread.currentThread().isInterrupted()) {
+                consumer.poll(Duration.ofSeconds(1)).forEach(this::apply);
+            }
+        } catch (WakeupException stopping) {
+            // stop() woke the consumer up
+        } finally {
+            consumer.close();
+        }
+    }
+
+    public void stop() throws InterruptedException {
+        if (follower != null) {
+            consumer.wakeup();
+            follower.join(5_000);
+        }
+    }
+
+    private void apply(ConsumerRecord<String, String> record) {
+        apply(record.key(), record.value());
     }
 
     public Threshold lookup(String agencyId, String commune, String type) {
-        for (String key : List.of("agency:" + agencyId, "commune:" + commune, "type:" + type, "default")) {
+        for (String key : List.of("agency:" + agencyId, "commune:" + commune.toUpperCase(Locale.ROOT),
+                "type:" + type.toUpperCase(Locale.ROOT), "default")) {
             Double minutes = byKey.get(key);
             if (minutes != null) {
                 return new Threshold(minutes, key);
@@ -95,6 +152,9 @@ public class Thresholds {
         }
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("a " + s + " threshold needs a name: /thresholds/" + s + "/{name}");
+        }
+        if ("agency".equals(s) && !name.matches("\\d+")) {
+            throw new IllegalArgumentException("an agency threshold is set by agency id (a number), got " + name);
         }
         return s + ":" + ("agency".equals(s) ? name : name.toUpperCase(Locale.ROOT));
     }

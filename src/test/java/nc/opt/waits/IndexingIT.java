@@ -136,7 +136,9 @@ class IndexingIT {
     void nPollsGiveExactlyTheExpectedDocumentsMappedAsTheTemplateSays() throws Exception {
         pollsThenStop(3);
         Set<String> ids = expectedIds();
-        assertTrue(ids.size() >= 3 * Agencies.all().size(), "each poll brought new observations: " + ids.size());
+        // the clock runs 2 minutes a poll: nearly every agency has a new observation at each poll (one
+        // whose push second falls between two polls shows the same one twice)
+        assertTrue(ids.size() > 2 * Agencies.all().size(), "the polls brought new observations: " + ids.size());
         awaitIndexed(ids, Duration.ofSeconds(60));
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers()))) {
             await().atMost(Duration.ofSeconds(30)).until(() -> caughtUp(admin, GROUP));
@@ -240,6 +242,8 @@ class IndexingIT {
         }, found -> found.size() >= 2);
         JsonNode mappingError = letters.stream().filter(l -> l.get("payload").asText().contains("990003")).findFirst().orElseThrow();
         assertEquals("index-readings", mappingError.get("source").asText());
+        assertTrue(letters.stream().filter(l -> l.get("payload").asText().equals("this is not JSON"))
+                .allMatch(l -> "index-readings".equals(l.get("source").asText())), "the source names the route");
         assertTrue(mappingError.get("reason").asText().contains("HTTP 400") && mappingError.get("reason").asText().contains("maxWaitMs"),
                 mappingError.get("reason").asText());
         assertEquals(batch.get(2), mappingError.get("payload").asText(), "the original record, as it was");

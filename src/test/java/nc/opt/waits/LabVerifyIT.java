@@ -138,7 +138,6 @@ class LabVerifyIT {
         overrides.put("alerts.topic", "it-lab-alerts-" + RUN);
         overrides.put("alerts.thresholds-topic", "it-lab-thresholds-" + RUN);
         overrides.put("alerts.group-id", "it-lab-alerts-" + RUN);
-        overrides.put("alerts.thresholds.group-id", "it-lab-thresholds-" + RUN);
         overrides.put("alerts.index.name", "it-lab-alerts-" + RUN);
         overrides.put("alerts.index.group-id", "it-lab-alerts-indexer-" + RUN);
         overrides.put("alerts.webhook.group-id", "it-lab-webhook-" + RUN);

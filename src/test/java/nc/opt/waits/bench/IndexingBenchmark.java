@@ -93,6 +93,7 @@ class IndexingBenchmark {
         int simPort = CamelApp.freePort();
         Map<String, Long> seen = new HashMap<>();
         Map<String, Long> polled = new HashMap<>();
+        long[] warmUpEnds = {0};
         try (CamelApp simulator = CamelApp.simulator(Map.of("camel.server.port", String.valueOf(simPort),
                 "sim.clock.start", "2026-11-23T08:00:00", "sim.clock.speed", "60"))) {
             Map<String, String> config = overrides(topic, index, "bench-lat-" + RUN);
@@ -100,7 +101,8 @@ class IndexingBenchmark {
             config.put("poll.period-ms", "2000");
             config.put("csv.dir", "target/bench-csv-" + RUN);
             try (CamelApp pipeline = CamelApp.pipeline("file:application.properties", config)) {
-                long until = System.currentTimeMillis() + 30_000;
+                warmUpEnds[0] = System.currentTimeMillis() + 15_000;
+                long until = System.currentTimeMillis() + 45_000;
                 while (System.currentTimeMillis() < until) {
                     JsonNode hits = OpenSearch.post("/" + index + "/_search",
                             "{\"size\":2000,\"_source\":[\"@timestamp\"],\"query\":{\"match_all\":{}}}").at("/hits/hits");
@@ -116,11 +118,20 @@ class IndexingBenchmark {
             }
         }
         List<Long> latencies = new ArrayList<>();
-        seen.forEach((id, at) -> latencies.add(at - polled.get(id)));
+        List<Long> steady = new ArrayList<>();
+        seen.forEach((id, at) -> {
+            latencies.add(at - polled.get(id));
+            if (polled.get(id) >= warmUpEnds[0]) {
+                steady.add(at - polled.get(id));
+            }
+        });
         Collections.sort(latencies);
-        RESULTS.add("| poll-to-searchable latency: readings measured | " + latencies.size() + " |");
-        RESULTS.add("| poll-to-searchable latency p50 (ms, poll start to first seen by a search every ~20 ms) | " + percentile(latencies, 50) + " |");
-        RESULTS.add("| poll-to-searchable latency p99 (ms) | " + percentile(latencies, 99) + " |");
+        Collections.sort(steady);
+        RESULTS.add("| poll-to-searchable latency, steady state (polls after the first 15 s): readings | " + steady.size() + " |");
+        RESULTS.add("| poll-to-searchable p50 / p99, steady state (ms, poll start to first seen by a search every ~20 ms) | "
+                + percentile(steady, 50) + " / " + percentile(steady, 99) + " |");
+        RESULTS.add("| poll-to-searchable p50 / p99, all readings from the pipeline's start (ms; " + latencies.size()
+                + " readings, includes the consumer group's first join) | " + percentile(latencies, 50) + " / " + percentile(latencies, 99) + " |");
     }
 
     static long percentile(List<Long> sorted, int p) {
