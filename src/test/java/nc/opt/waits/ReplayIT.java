@@ -69,6 +69,7 @@ class ReplayIT {
         config.put("opensearch.url", TestOpenSearch.url());
         config.put("index.name", index);
         config.putAll(CamelApp.httpPorts());
+        TestKafka.createTopic(replayTopic);
         try (CamelApp indexer = CamelApp.start("file:application.properties", CamelApp.INDEX_ONLY, config)) {
             replay(csv, replayTopic);
             assertEquals(rows, TestKafka.readAll(replayTopic, (int) rows, Duration.ofSeconds(30)).size(), "every valid row, once");

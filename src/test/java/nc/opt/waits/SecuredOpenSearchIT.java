@@ -195,7 +195,7 @@ class SecuredOpenSearchIT {
         // Kafka consumer thread); the forced stop interrupts the indexer's back-off sleep
         overrides.put("camel.main.shutdownTimeout", "1");
         overrides.put("camel.component.kafka.shutdownTimeout", "1000");
-        return CamelApp.start("file:application.properties", CamelApp.INDEX_ROUTE + ",file:routes/dead-letters.camel.yaml", overrides);
+        return CamelApp.start("file:application.properties", CamelApp.INDEX_ONLY, overrides);
     }
 
     static void assertNothingIndexedFor(String index, Duration duration) throws Exception {

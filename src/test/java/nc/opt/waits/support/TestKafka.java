@@ -53,6 +53,16 @@ public final class TestKafka {
         return cluster.bootstrapServers();
     }
 
+    /** Creates a topic of 3 partitions (a topic made by a first send can see its leaders move under it). */
+    public static void createTopic(String topic) {
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                Map.of(org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+            admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(topic, 3, (short) 1))).all().get();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot create topic " + topic, e);
+        }
+    }
+
     /** Every record on the topic so far, read from the beginning, waiting until at least min are there. */
     public static List<ConsumerRecord<String, String>> readAll(String topic, int min, Duration timeout) {
         Map<String, Object> config = Map.of(
