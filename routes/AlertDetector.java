@@ -37,19 +37,24 @@ public class AlertDetector {
     private static final String PENDING = "alertStatePending";
 
     private final Map<String, Boolean> alerting = new ConcurrentHashMap<>();
+    private boolean rebuilt;
     private Thresholds thresholds;
     private String brokers;
     private String alertsTopic;
 
-    /** Rebuilds which agencies are alerting from the alerts topic. */
-    public void start() {
+    /** Rebuilds which agencies are alerting from the alerts topic (at the first batch, not at startup). */
+    synchronized void rebuild() {
+        if (rebuilt) {
+            return;
+        }
+        rebuilt = true;
+        // the deserializers as objects, not class names: under `camel run` this class and Kafka's
+        // do not share a class loader, and Kafka would refuse the names
         Map<String, Object> config = Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         int events = 0;
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config)) {
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
             List<TopicPartition> partitions = new ArrayList<>();
             List<PartitionInfo> infos = consumer.partitionsFor(alertsTopic, Duration.ofSeconds(10));
             if (infos != null) {
@@ -75,6 +80,7 @@ public class AlertDetector {
 
     /** The alert events of a batch of readings (the body: the exchanges of one Kafka poll). */
     public List<Map<String, Object>> evaluate(Exchange exchange) throws Exception {
+        rebuild();
         Map<String, Boolean> pending = new HashMap<>();
         List<Map<String, Object>> events = new ArrayList<>();
         for (Object item : exchange.getMessage().getBody(List.class)) {

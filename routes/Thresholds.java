@@ -23,6 +23,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ExecutionException;
 
 /**
@@ -33,7 +35,7 @@ import java.util.concurrent.ExecutionException;
  * thresholds, and a change applies to the next reading without a restart.
  * <p>
  * It is read without a consumer group (every instance needs every record, and groups would share
- * them out): whole at start, before the alert route starts, then followed by a thread of its own.
+ * them out), by a thread of its own: whole first (the first lookups wait for it), then every change.
  */
 public class Thresholds {
     private static final Logger LOG = LoggerFactory.getLogger(Thresholds.class);
@@ -44,16 +46,18 @@ public class Thresholds {
     private double defaultMinutes = 15;
     private String brokers;
     private String topic;
-    private KafkaConsumer<String, String> consumer;
+    private volatile KafkaConsumer<String, String> consumer;
+    private final CountDownLatch loaded = new CountDownLatch(1);
     private Thread follower;
 
     /** The threshold that applies to a reading, and where it comes from. */
     public record Threshold(double minutes, String scope) {
     }
 
-    /** Creates the compacted topic when it does not exist yet, reads it whole, then follows it. */
+    /** Creates the compacted topic when it does not exist yet, and starts reading it. */
     public void start() throws InterruptedException {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers))) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000, AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000))) {
             admin.createTopics(List.of(new NewTopic(topic, 1, (short) -1).configs(Map.of("cleanup.policy", "compact"))))
                     .all().get();
             LOG.info("Created the compacted thresholds topic {}", topic);
@@ -63,42 +67,48 @@ public class Thresholds {
                         topic, e.getCause().getMessage());
             }
         }
-        consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false));
-        List<TopicPartition> partitions = new ArrayList<>();
-        var infos = consumer.partitionsFor(topic, Duration.ofSeconds(10));
-        if (infos != null) {
-            infos.forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
-        }
-        consumer.assign(partitions);
-        consumer.seekToBeginning(partitions);
-        Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-        while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
-            consumer.poll(Duration.ofMillis(200)).forEach(this::apply);
-        }
-        LOG.info("Thresholds loaded from {}: {}", topic, all());
         follower = new Thread(this::follow, "thresholds-" + topic);
         follower.setDaemon(true);
         follower.start();
     }
 
+    /** reads the topic whole (lookups wait for that), then every change, until stop() */
     private void follow() {
         try {
+            // deserializers as objects: under `camel run`, class names would be refused (class loaders)
+            consumer = new KafkaConsumer<>(Map.of(
+                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
+                    ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(), new StringDeserializer());
+            List<TopicPartition> partitions = new ArrayList<>();
+            var infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
+            if (infos != null) {
+                infos.forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
+                consumer.poll(Duration.ofMillis(200)).forEach(this::apply);
+            }
+            LOG.info("Thresholds loaded from {}: {}", topic, all());
+            loaded.countDown();
             while (!Thread.currentThread().isInterrupted()) {
                 consumer.poll(Duration.ofSeconds(1)).forEach(this::apply);
             }
         } catch (WakeupException stopping) {
             // stop() woke the consumer up
+        } catch (RuntimeException e) {
+            LOG.warn("Cannot read the thresholds topic {} ({}): alerts use the default threshold", topic, e.getMessage());
         } finally {
-            consumer.close();
+            loaded.countDown();
+            if (consumer != null) {
+                consumer.close();
+            }
         }
     }
 
     public void stop() throws InterruptedException {
-        if (follower != null) {
+        if (follower != null && consumer != null) {
             consumer.wakeup();
             follower.join(5_000);
         }
@@ -108,7 +118,10 @@ public class Thresholds {
         apply(record.key(), record.value());
     }
 
-    public Threshold lookup(String agencyId, String commune, String type) {
+    public Threshold lookup(String agencyId, String commune, String type) throws InterruptedException {
+        if (!loaded.await(30, TimeUnit.SECONDS)) {
+            LOG.warn("The thresholds topic {} is not read yet: this reading is judged on the default threshold", topic);
+        }
         for (String key : List.of("agency:" + agencyId, "commune:" + commune.toUpperCase(Locale.ROOT),
                 "type:" + type.toUpperCase(Locale.ROOT), "default")) {
             Double minutes = byKey.get(key);

@@ -1,0 +1,199 @@
+package nc.opt.waits.spark.support;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * A real single-node KRaft Kafka broker (the broker Kafka's own tests use), started once in the
+ * test JVM on a free port and shared by the test classes; as the main project's TestKafka, with
+ * what the Spark tests need besides: producing, topics, a consumer group's offsets and members.
+ */
+public final class TestKafka {
+    private static KafkaClusterTestKit cluster;
+
+    private TestKafka() {
+    }
+
+    public static synchronized String bootstrapServers() {
+        if (cluster == null) {
+            try {
+                KafkaClusterTestKit kit = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
+                        .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
+                        .setConfigProp("num.partitions", 3)
+                        .setConfigProp("auto.create.topics.enable", true)
+                        .setConfigProp("offsets.topic.replication.factor", (short) 1)
+                        .setConfigProp("transaction.state.log.replication.factor", (short) 1)
+                        .setConfigProp("transaction.state.log.min.isr", 1)
+                        .setConfigProp("group.initial.rebalance.delay.ms", 0)
+                        .build();
+                kit.format();
+                kit.startup();
+                kit.waitForReadyBrokers();
+                cluster = kit;
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    try {
+                        kit.close();
+                    } catch (Exception ignored) {
+                        // the JVM is going away
+                    }
+                }));
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot start the test Kafka broker", e);
+            }
+        }
+        return cluster.bootstrapServers();
+    }
+
+    public static Admin admin() {
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()));
+    }
+
+    /** Creates the topic and waits until each of its partitions has a leader. */
+    public static void createTopic(String topic, int partitions) {
+        try (Admin admin = admin()) {
+            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().stream()
+                    .allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("no leader for every partition of " + topic);
+                }
+                Thread.sleep(100);
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot create topic " + topic, e);
+        }
+    }
+
+    /** Sends key/value pairs (in order, idempotent producer) and waits until each is acknowledged. */
+    public static void send(String topic, List<Map.Entry<String, String>> records) {
+        Map<String, Object> config = Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.LINGER_MS_CONFIG, 5,
+                ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
+                ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(config)) {
+            List<Future<RecordMetadata>> sent = new ArrayList<>(records.size());
+            for (Map.Entry<String, String> record : records) {
+                sent.add(producer.send(new ProducerRecord<>(topic, record.getKey(), record.getValue())));
+            }
+            producer.flush();
+            for (Future<RecordMetadata> future : sent) {
+                future.get(60, TimeUnit.SECONDS);
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot send every record to " + topic, e);
+        }
+    }
+
+    /** The end offset of each partition of the topic. */
+    public static Map<TopicPartition, Long> endOffsets(String topic) {
+        try (Admin admin = admin()) {
+            List<TopicPartition> partitions = admin.describeTopics(List.of(topic)).allTopicNames().get()
+                    .get(topic).partitions().stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+            return admin.listOffsets(partitions.stream().collect(Collectors.toMap(p -> p, p -> OffsetSpec.latest())))
+                    .all().get().entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
+        } catch (InterruptedException | ExecutionException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The offsets the group has committed (partitions without a commit are absent). */
+    public static Map<TopicPartition, Long> committed(String group) {
+        try (Admin admin = admin()) {
+            Map<TopicPartition, OffsetAndMetadata> offsets =
+                    admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+            Map<TopicPartition, Long> committed = new HashMap<>();
+            offsets.forEach((partition, offset) -> {
+                if (offset != null) {
+                    committed.put(partition, offset.offset());
+                }
+            });
+            return committed;
+        } catch (InterruptedException | ExecutionException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** True when the group has committed the end of every partition of the topic. */
+    public static boolean caughtUp(String group, String topic) {
+        Map<TopicPartition, Long> ends = endOffsets(topic);
+        Map<TopicPartition, Long> committed = committed(group);
+        return ends.entrySet().stream().allMatch(e -> e.getValue() == 0 || e.getValue().equals(committed.get(e.getKey())));
+    }
+
+    public static ConsumerGroupDescription group(String group) {
+        try (Admin admin = admin()) {
+            return admin.describeConsumerGroups(List.of(group)).all().get().get(group);
+        } catch (InterruptedException | ExecutionException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Every record on the topic so far, read from the beginning, waiting until at least min are there. */
+    public static List<ConsumerRecord<String, String>> readAll(String topic, int min, Duration timeout) {
+        Map<String, Object> config = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        List<ConsumerRecord<String, String>> records = new ArrayList<>();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config)) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            while (partitions.isEmpty() && System.nanoTime() < deadline) {
+                List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(2));
+                if (infos != null) {
+                    infos.forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
+                }
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            while (System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+                boolean atEnd = true;
+                for (TopicPartition partition : partitions) {
+                    atEnd &= consumer.position(partition) >= ends.get(partition);
+                }
+                if (atEnd && records.size() >= min) {
+                    break;
+                }
+                if (atEnd) {
+                    ends = consumer.endOffsets(partitions);
+                }
+            }
+        }
+        return records;
+    }
+}
