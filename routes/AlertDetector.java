@@ -39,7 +39,7 @@ public class AlertDetector {
     private final Map<String, Boolean> alerting = new ConcurrentHashMap<>();
     private boolean rebuilt;
     private Thresholds thresholds;
-    private String brokers;
+    private KafkaSecurity kafka = new KafkaSecurity();
     private String alertsTopic;
 
     /** Rebuilds which agencies are alerting from the alerts topic (at the first batch, not at startup). */
@@ -50,9 +50,8 @@ public class AlertDetector {
         rebuilt = true;
         // the deserializers as objects, not class names: under `camel run` this class and Kafka's
         // do not share a class loader, and Kafka would refuse the names
-        Map<String, Object> config = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        Map<String, Object> config = kafka.clientConfig();
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         int events = 0;
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
             List<TopicPartition> partitions = new ArrayList<>();
@@ -139,8 +138,8 @@ public class AlertDetector {
         this.thresholds = thresholds;
     }
 
-    public void setBrokers(String brokers) {
-        this.brokers = brokers;
+    public void setKafka(KafkaSecurity kafka) {
+        this.kafka = kafka;
     }
 
     public void setAlertsTopic(String alertsTopic) {

@@ -44,7 +44,7 @@ public class Thresholds {
 
     private final Map<String, Double> byKey = new ConcurrentHashMap<>();
     private double defaultMinutes = 15;
-    private String brokers;
+    private KafkaSecurity kafka = new KafkaSecurity();
     private String topic;
     private volatile KafkaConsumer<String, String> consumer;
     private final CountDownLatch loaded = new CountDownLatch(1);
@@ -56,8 +56,10 @@ public class Thresholds {
 
     /** Creates the compacted topic when it does not exist yet, and starts reading it. */
     public void start() throws InterruptedException {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000, AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000))) {
+        Map<String, Object> adminConfig = kafka.clientConfig();
+        adminConfig.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
+        adminConfig.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
+        try (Admin admin = Admin.create(adminConfig)) {
             admin.createTopics(List.of(new NewTopic(topic, 1, (short) -1).configs(Map.of("cleanup.policy", "compact"))))
                     .all().get();
             LOG.info("Created the compacted thresholds topic {}", topic);
@@ -76,9 +78,9 @@ public class Thresholds {
     private void follow() {
         try {
             // deserializers as objects: under `camel run`, class names would be refused (class loaders)
-            consumer = new KafkaConsumer<>(Map.of(
-                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
-                    ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(), new StringDeserializer());
+            Map<String, Object> config = kafka.clientConfig();
+            config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+            consumer = new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer());
             List<TopicPartition> partitions = new ArrayList<>();
             var infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
             if (infos != null) {
@@ -194,8 +196,8 @@ public class Thresholds {
         this.defaultMinutes = defaultMinutes;
     }
 
-    public void setBrokers(String brokers) {
-        this.brokers = brokers;
+    public void setKafka(KafkaSecurity kafka) {
+        this.kafka = kafka;
     }
 
     public void setTopic(String topic) {
