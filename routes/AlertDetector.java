@@ -3,15 +3,12 @@ package nc.opt.waits;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -48,32 +45,22 @@ public class AlertDetector {
             return;
         }
         rebuilt = true;
-        // the deserializers as objects, not class names: under `camel run` this class and Kafka's
-        // do not share a class loader, and Kafka would refuse the names
-        Map<String, Object> config = kafka.clientConfig();
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        int events = 0;
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            List<PartitionInfo> infos = consumer.partitionsFor(alertsTopic, Duration.ofSeconds(10));
-            if (infos != null) {
-                infos.forEach(info -> partitions.add(new TopicPartition(alertsTopic, info.partition())));
-            }
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
-                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
+        int[] events = {0};
+        try (KafkaConsumer<String, String> reader = kafka.reader()) {
+            KafkaSecurity.readToEnd(reader, alertsTopic, Duration.ofSeconds(10), record -> {
+                try {
                     JsonNode event = JSON.readTree(record.value());
                     alerting.put(event.path("agencyId").asText(), "raised".equals(event.path("event").asText()));
-                    events++;
+                    events[0]++;
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
                 }
-            }
+            });
         } catch (Exception e) {
             LOG.warn("Could not read the alerts topic {} to rebuild the alert state ({}): starting with no agency alerting",
                     alertsTopic, e.getMessage());
         }
-        LOG.info("Alert state rebuilt from {} events of {}: {} agencies alerting", events, alertsTopic,
+        LOG.info("Alert state rebuilt from {} events of {}: {} agencies alerting", events[0], alertsTopic,
                 alerting.values().stream().filter(a -> a).count());
     }
 

@@ -1,7 +1,18 @@
 package nc.opt.waits;
 
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * The connection settings of the Kafka clients the beans open themselves (the thresholds reader,
@@ -26,6 +37,31 @@ public class KafkaSecurity {
         putIfSet(config, "ssl.truststore.location", sslTruststoreLocation);
         putIfSet(config, "ssl.truststore.password", sslTruststorePassword);
         return config;
+    }
+
+    /** a consumer of strings that belongs to no group and commits nothing */
+    public KafkaConsumer<String, String> reader() {
+        Map<String, Object> config = clientConfig();
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        // the deserializers as objects, not class names: under `camel run` the beans' classes and
+        // Kafka's do not share a class loader, and Kafka would refuse the names
+        return new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer());
+    }
+
+    /** Assigns the reader every partition of the topic and hands it each record from the first to the last. */
+    public static void readToEnd(KafkaConsumer<String, String> reader, String topic, Duration metadataWait,
+                                 Consumer<ConsumerRecord<String, String>> each) {
+        List<TopicPartition> partitions = new ArrayList<>();
+        List<PartitionInfo> infos = reader.partitionsFor(topic, metadataWait);
+        if (infos != null) {
+            infos.forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
+        }
+        reader.assign(partitions);
+        reader.seekToBeginning(partitions);
+        Map<TopicPartition, Long> ends = reader.endOffsets(partitions);
+        while (partitions.stream().anyMatch(p -> reader.position(p) < ends.get(p))) {
+            reader.poll(Duration.ofMillis(200)).forEach(each);
+        }
     }
 
     private static void putIfSet(Map<String, Object> config, String key, String value) {

@@ -140,7 +140,8 @@ public class ReadingNormalizer {
         return value.asText();
     }
 
-    private static double minutes(long millis) {
+    /** milliseconds as minutes, to the hundredth */
+    static double minutes(long millis) {
         return Math.round(millis / 600.0) / 100.0;
     }
 

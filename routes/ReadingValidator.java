@@ -98,8 +98,8 @@ public class ReadingValidator {
         long avgMs = millis(node, "avgWaitMs", where);
         reading.put("maxWaitMs", maxMs);
         reading.put("avgWaitMs", avgMs);
-        reading.put("maxWaitMinutes", Math.round(maxMs / 600.0) / 100.0);
-        reading.put("avgWaitMinutes", Math.round(avgMs / 600.0) / 100.0);
+        reading.put("maxWaitMinutes", ReadingNormalizer.minutes(maxMs));
+        reading.put("avgWaitMinutes", ReadingNormalizer.minutes(avgMs));
         reading.put("waitBand", bands.band(maxMs));
         reading.put("observedAt", dateTime(node, "observedAt", where, true));
         String timestamp = dateTime(node, "@timestamp", where, false);

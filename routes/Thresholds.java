@@ -5,18 +5,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -77,21 +73,8 @@ public class Thresholds {
     /** reads the topic whole (lookups wait for that), then every change, until stop() */
     private void follow() {
         try {
-            // deserializers as objects: under `camel run`, class names would be refused (class loaders)
-            Map<String, Object> config = kafka.clientConfig();
-            config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-            consumer = new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer());
-            List<TopicPartition> partitions = new ArrayList<>();
-            var infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
-            if (infos != null) {
-                infos.forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
-            }
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
-                consumer.poll(Duration.ofMillis(200)).forEach(this::apply);
-            }
+            consumer = kafka.reader();
+            KafkaSecurity.readToEnd(consumer, topic, Duration.ofSeconds(30), this::apply);
             LOG.info("Thresholds loaded from {}: {}", topic, all());
             loaded.countDown();
             while (!Thread.currentThread().isInterrupted()) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import nc.opt.waits.support.Agencies;
 import nc.opt.waits.support.CamelApp;
 import nc.opt.waits.support.OpenSearch;
+import nc.opt.waits.support.Readings;
 import nc.opt.waits.support.TestKafka;
 import nc.opt.waits.support.TestOpenSearch;
 import org.apache.kafka.clients.admin.Admin;
@@ -12,11 +13,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -231,7 +228,7 @@ class IndexingIT {
                 synthetic(990003, "2030-01-01T08:00:00+11:00", "\"lots\""), // not a number: a mapping error
                 synthetic(990004, "2030-01-01T08:00:00+11:00", "60000"),
                 "this is not JSON");
-        produce(batch);
+        Readings.produce(READINGS, batch);
         await().atMost(Duration.ofSeconds(60)).until(() -> OpenSearch.count(INDEX) == before + 3);
         List<JsonNode> letters = await().atMost(Duration.ofSeconds(30)).until(() -> {
             List<JsonNode> found = new java.util.ArrayList<>();
@@ -275,7 +272,7 @@ class IndexingIT {
             backlog.add(synthetic(1000 + i % 63, t.plusSeconds(i).atOffset(java.time.ZoneOffset.ofHours(11)).toString(), "120000"));
         }
         long before = OpenSearch.count(INDEX);
-        produce(backlog);
+        Readings.produce(READINGS, backlog);
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() -> OpenSearch.count(INDEX) > before + 500);
         pipeline.context().getShutdownStrategy().setTimeout(1);
         pipeline.context().getShutdownStrategy().setShutdownNowOnTimeout(true);
@@ -295,19 +292,6 @@ class IndexingIT {
                 + "\"position\":{\"lat\":-22.27,\"lon\":166.44},\"maxWaitMs\":" + maxWaitMs + ",\"avgWaitMs\":30000,"
                 + "\"maxWaitMinutes\":1.0,\"avgWaitMinutes\":0.5,\"waitBand\":\"green\",\"observedAt\":\"" + observedAt + "\","
                 + "\"@timestamp\":\"" + Instant.now() + "\",\"pollId\":\"test\"}";
-    }
-
-    static void produce(List<String> values) {
-        Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers(),
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
-                ProducerConfig.LINGER_MS_CONFIG, 50);
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(config)) {
-            for (String value : values) {
-                producer.send(new ProducerRecord<>(READINGS, "k", value));
-            }
-            producer.flush();
-        }
     }
 
     static double haversineKm(double lat1, double lon1, double lat2, double lon2) {

@@ -371,7 +371,6 @@ public final class Harness {
             props.put("alerts.topic", alertsTopic);
             props.put("alerts.thresholds-topic", "bench-thresholds-" + RUN);
             props.put("alerts.group-id", "bench-alerts-" + RUN);
-            props.put("alerts.thresholds.group-id", "bench-thresholds-" + RUN);
             props.put("alerts.index.name", "bench-alerts-live");
             props.put("alerts.index.group-id", "bench-alerts-idx-" + RUN);
             props.put("opt.api.url", "http://127.0.0.1:" + simPort);
