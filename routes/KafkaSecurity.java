@@ -25,6 +25,7 @@ public class KafkaSecurity {
     private String saslMechanism = "";
     private String saslJaasConfig = "";
     private String sslTruststoreLocation = "";
+    private String sslTruststoreType = "";
     private String sslTruststorePassword = "";
 
     /** the client configuration: bootstrap servers, plus every security setting that is set */
@@ -35,6 +36,7 @@ public class KafkaSecurity {
         putIfSet(config, "sasl.mechanism", saslMechanism);
         putIfSet(config, "sasl.jaas.config", saslJaasConfig);
         putIfSet(config, "ssl.truststore.location", sslTruststoreLocation);
+        putIfSet(config, "ssl.truststore.type", sslTruststoreType);
         putIfSet(config, "ssl.truststore.password", sslTruststorePassword);
         return config;
     }
@@ -88,6 +90,10 @@ public class KafkaSecurity {
 
     public void setSslTruststoreLocation(String sslTruststoreLocation) {
         this.sslTruststoreLocation = sslTruststoreLocation;
+    }
+
+    public void setSslTruststoreType(String sslTruststoreType) {
+        this.sslTruststoreType = sslTruststoreType;
     }
 
     public void setSslTruststorePassword(String sslTruststorePassword) {

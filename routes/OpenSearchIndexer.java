@@ -80,6 +80,9 @@ public class OpenSearchIndexer {
 
     private RestClient client;
     private volatile boolean templateInstalled;
+    /** why the current batch is not indexed yet, and since when (null: indexing works); read by OpenSearchHealth */
+    private volatile String lastFailure;
+    private volatile Instant failingSince;
     // progress, logged every progressLogMillis while there is work (a backfill shows its rate)
     private long indexedSinceLog;
     private long deadSinceLog;
@@ -146,6 +149,7 @@ public class OpenSearchIndexer {
                 failure = e.getClass().getSimpleName() + ": " + e.getMessage();
             }
             if (failure != null) {
+                failing(failure);
                 if (exchange.getContext().isStopping()) {
                     throw new IllegalStateException("stopping while OpenSearch refuses (" + failure
                             + "): the batch is left uncommitted and will be read again");
@@ -156,11 +160,35 @@ public class OpenSearchIndexer {
                 Thread.sleep(delay);
             }
         }
+        if (lastFailure != null) {
+            LOG.info("OpenSearch at {} indexes again, after failing since {}", url, failingSince);
+            lastFailure = null;
+        }
         progress(batch.size() - deadLetters.size(), deadLetters.size());
         exchange.setProperty("indexedCount", batch.size() - deadLetters.size());
         exchange.setProperty("deadLetterCount", deadLetters.size());
         exchange.setProperty("retries", attempt);
         return deadLetters;
+    }
+
+    private synchronized void failing(String why) {
+        if (lastFailure == null) {
+            failingSince = Instant.now();
+        }
+        lastFailure = why;
+    }
+
+    /** why indexing is failing now, or null when it works */
+    public String failure() {
+        return lastFailure;
+    }
+
+    public Instant failingSince() {
+        return failingSince;
+    }
+
+    public String getIndexName() {
+        return indexName;
     }
 
     private synchronized void progress(int indexed, int dead) {

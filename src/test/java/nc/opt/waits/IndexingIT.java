@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import nc.opt.waits.support.Agencies;
 import nc.opt.waits.support.CamelApp;
+import nc.opt.waits.support.Http;
 import nc.opt.waits.support.OpenSearch;
 import nc.opt.waits.support.Readings;
 import nc.opt.waits.support.TestKafka;
@@ -253,14 +254,30 @@ class IndexingIT {
     void anOpenSearchOutageOf30SecondsLosesNothingAndDoublesNothing() throws Exception {
         pipeline.context().getRouteController().startRoute(POLL_ROUTE);
         Thread.sleep(2_000);
+        String health = "http://127.0.0.1:" + pipeline.property("camel.management.port") + "/observe/health?exposureLevel=full";
+        assertEquals("UP", check(health, "opensearch").path("status").asText(), "before the outage");
         TestOpenSearch.stop();
         Thread.sleep(30_000); // polls go on: the readings wait in Kafka, the index route retries
+        JsonNode during = check(health, "opensearch");
+        assertEquals("DOWN", during.path("status").asText(), during.toString());
+        assertTrue(during.path("message").asText().contains("ConnectException"), during.toString());
         TestOpenSearch.start();
         Thread.sleep(2_000);
         pipeline.context().getRouteController().stopRoute(POLL_ROUTE);
         Set<String> ids = expectedIds();
         awaitIndexed(ids, Duration.ofSeconds(120));
         assertEquals(ids.size(), OpenSearch.count(INDEX));
+        assertEquals("UP", check(health, "opensearch").path("status").asText(), "ready again once OpenSearch indexes");
+    }
+
+    /** one check of the health endpoint's answer */
+    static JsonNode check(String healthUrl, String name) throws Exception {
+        for (JsonNode check : JSON.readTree(Http.get(healthUrl).body()).path("checks")) {
+            if (name.equals(check.path("name").asText())) {
+                return check;
+            }
+        }
+        throw new AssertionError("no check " + name + " in " + healthUrl);
     }
 
     @Test

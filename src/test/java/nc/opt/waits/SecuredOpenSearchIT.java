@@ -6,6 +6,7 @@ import nc.opt.waits.support.CamelApp;
 import nc.opt.waits.support.OpenSearch;
 import nc.opt.waits.support.TestKafka;
 import nc.opt.waits.support.TestOpenSearch;
+import nc.opt.waits.support.TestPki;
 import nc.opt.waits.support.TlsGateway;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -20,7 +21,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
-import java.io.File;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -42,7 +42,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -76,7 +75,7 @@ class SecuredOpenSearchIT {
         Files.createDirectories(Path.of("target"));
         dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "secured-opensearch-");
         char[] storePass = randomSecret().toCharArray();
-        makePki(dir, new String(storePass));
+        TestPki.make(dir, new String(storePass), "OPT-NC test CA " + RUN);
         caPem = dir.resolve("ca.pem");
         gateway = TlsGateway.start(dir.resolve("server.p12"), storePass, openSearch, USER, PASSWORD);
         trustingClient = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -250,43 +249,6 @@ class SecuredOpenSearchIT {
                 producer.send(new ProducerRecord<>(topic, "k", value));
             }
             producer.flush();
-        }
-    }
-
-    /**
-     * A private CA and a server certificate for 127.0.0.1 and localhost signed by it, made with the
-     * JDK's keytool: dir/ca.p12 (the CA's key), dir/ca.pem (what the pipeline is told to trust) and
-     * dir/server.p12 (the server's key with the chain server, CA).
-     */
-    static void makePki(Path dir, String storePass) throws Exception {
-        String ca = dir.resolve("ca.p12").toString();
-        String server = dir.resolve("server.p12").toString();
-        String csr = dir.resolve("server.csr").toString();
-        String serverPem = dir.resolve("server.pem").toString();
-        String caPem = dir.resolve("ca.pem").toString();
-        keytool(dir, "-genkeypair", "-alias", "ca", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
-                "-dname", "CN=OPT-NC test CA " + RUN, "-ext", "bc:c", "-ext", "ku:c=keyCertSign,cRLSign",
-                "-keystore", ca, "-storetype", "PKCS12", "-storepass", storePass);
-        keytool(dir, "-exportcert", "-rfc", "-alias", "ca", "-keystore", ca, "-storepass", storePass, "-file", caPem);
-        keytool(dir, "-genkeypair", "-alias", "server", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
-                "-dname", "CN=localhost", "-keystore", server, "-storetype", "PKCS12", "-storepass", storePass);
-        keytool(dir, "-certreq", "-alias", "server", "-keystore", server, "-storepass", storePass, "-file", csr);
-        keytool(dir, "-gencert", "-alias", "ca", "-keystore", ca, "-storepass", storePass, "-infile", csr, "-outfile", serverPem,
-                "-rfc", "-validity", "2", "-ext", "san=ip:127.0.0.1,dns:localhost",
-                "-ext", "ku:c=digitalSignature,keyEncipherment", "-ext", "eku=serverAuth");
-        keytool(dir, "-importcert", "-noprompt", "-alias", "ca", "-file", caPem, "-keystore", server, "-storepass", storePass);
-        keytool(dir, "-importcert", "-alias", "server", "-file", serverPem, "-keystore", server, "-storepass", storePass);
-    }
-
-    static void keytool(Path dir, String... args) throws Exception {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
-        command.addAll(List.of(args));
-        File output = dir.resolve("keytool.log").toFile();
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(output)).start();
-        if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-            throw new IllegalStateException("keytool " + args[0] + " failed: " + Files.readString(output.toPath()));
         }
     }
 

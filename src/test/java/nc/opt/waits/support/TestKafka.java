@@ -11,6 +11,7 @@ import org.apache.kafka.common.test.TestKitNodes;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -34,6 +35,9 @@ public final class TestKafka {
                         .setConfigProp("offsets.topic.replication.factor", (short) 1)
                         .setConfigProp("transaction.state.log.replication.factor", (short) 1)
                         .setConfigProp("transaction.state.log.min.isr", 1)
+                        // as the local stack's broker (stack/kafka/server.properties): a new group's
+                        // consumers get their partitions at once, not after 3 s
+                        .setConfigProp("group.initial.rebalance.delay.ms", 0)
                         .build();
                 kit.format();
                 kit.startup();
@@ -65,11 +69,15 @@ public final class TestKafka {
 
     /** Every record on the topic so far, read from the beginning, waiting until at least min are there. */
     public static List<ConsumerRecord<String, String>> readAll(String topic, int min, Duration timeout) {
-        Map<String, Object> config = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        return readAll(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()), topic, min, timeout);
+    }
+
+    /** The same, from the broker and with the security settings of clientConfig (any broker). */
+    public static List<ConsumerRecord<String, String>> readAll(Map<String, Object> clientConfig, String topic, int min, Duration timeout) {
+        Map<String, Object> config = new HashMap<>(clientConfig);
+        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         List<ConsumerRecord<String, String>> records = new ArrayList<>();
         long deadline = System.nanoTime() + timeout.toNanos();
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config)) {
