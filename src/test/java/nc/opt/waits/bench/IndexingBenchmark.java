@@ -81,7 +81,7 @@ class IndexingBenchmark {
             double seconds = (end - firstDoc) / 1e9;
             RESULTS.add("| backlog of " + n + " readings: documents indexed (checked count) | " + finalCount + " |");
             RESULTS.add("| backlog: docs/s from first to last document (index route, batch " + app.property("index.batch-size")
-                    + ", 1 consumer) | " + Math.round(n / seconds) + " |");
+                    + ", " + app.property("index.consumers") + " consumers) | " + Math.round(n / seconds) + " |");
             RESULTS.add("| backlog: seconds from route start to the last document | " + String.format("%.1f", (end - start) / 1e9) + " |");
         }
     }
