@@ -291,73 +291,79 @@ public final class Harness {
         double self0 = cpu(ProcessHandle.current().pid());
         long start = System.nanoTime();
         Process process = pb.start();
-        long pid = process.pid();
-        long first = 0;
-        long count = 0;
-        long lastRefresh = 0;
-        long lastLog = System.nanoTime();
-        long limit = Long.getLong("bench.side.timeout-s", 1800) * 1_000_000_000L;
-        Map<TopicPartition, Long> ends = group == null ? null : endOffsets(topic);
-        long rss = 0;
-        double cpu = 0;
-        while (count < expected) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException(side + " exited with " + process.exitValue() + "; see " + LOGS.resolve(side + ".log"));
-            }
-            if (System.nanoTime() - start > limit) {
-                process.destroyForcibly();
-                throw new IllegalStateException(side + " did not reach " + expected + " in time (count " + count + ")");
-            }
-            rss = Math.max(rss, hwm(pid));
-            cpu = cpu(pid);
-            Thread.sleep(200);
-            count = count(alias);
-            // with refresh_interval -1 (or long) the count only moves after a refresh: when the group has
-            // committed everything, refresh and count again
-            if (count < expected && group != null && System.nanoTime() - lastRefresh > 2_000_000_000L) {
-                lastRefresh = System.nanoTime();
-                long committed = committed(group, ends);
-                if (committed > 0 && first == 0) {
+        try {
+            long pid = process.pid();
+            long first = 0;
+            long count = 0;
+            long lastRefresh = 0;
+            long lastLog = System.nanoTime();
+            long limit = Long.getLong("bench.side.timeout-s", 1800) * 1_000_000_000L;
+            Map<TopicPartition, Long> ends = group == null ? null : endOffsets(topic);
+            long rss = 0;
+            double cpu = 0;
+            while (count < expected) {
+                if (!process.isAlive()) {
+                    throw new IllegalStateException(side + " exited with " + process.exitValue() + "; see " + LOGS.resolve(side + ".log"));
+                }
+                if (System.nanoTime() - start > limit) {
+                    process.destroyForcibly();
+                    throw new IllegalStateException(side + " did not reach " + expected + " in time (count " + count + ")");
+                }
+                rss = Math.max(rss, hwm(pid));
+                cpu = cpu(pid);
+                Thread.sleep(200);
+                count = count(alias);
+                // with refresh_interval -1 (or long) the count only moves after a refresh: when the group has
+                // committed everything, refresh and count again
+                if (count < expected && group != null && System.nanoTime() - lastRefresh > 2_000_000_000L) {
+                    lastRefresh = System.nanoTime();
+                    long committed = committed(group, ends);
+                    if (committed > 0 && first == 0) {
+                        first = System.nanoTime();
+                    }
+                    if (committed >= expected) {
+                        post("/" + alias + "/_refresh", "");
+                        count = count(alias);
+                    }
+                }
+                if (count > 0 && first == 0) {
                     first = System.nanoTime();
                 }
-                if (committed >= expected) {
-                    post("/" + alias + "/_refresh", "");
-                    count = count(alias);
+                if (System.nanoTime() - lastLog > 10_000_000_000L) {
+                    lastLog = System.nanoTime();
+                    say(String.format("  %s: %,d documents after %.0f s", side, count, (lastLog - start) / 1e9));
                 }
             }
-            if (count > 0 && first == 0) {
-                first = System.nanoTime();
+            long end = System.nanoTime();
+            rss = Math.max(rss, hwm(pid));
+            cpu = cpu(pid);
+            for (ProcessHandle child : process.descendants().toList()) {
+                cpu += cpu(child.pid());
+                rss = Math.max(rss, hwm(child.pid()));
             }
-            if (System.nanoTime() - lastLog > 10_000_000_000L) {
-                lastLog = System.nanoTime();
-                say(String.format("  %s: %,d documents after %.0f s", side, count, (lastLog - start) / 1e9));
+            double osCpu = cpu(osPid) - os0;
+            double kafkaCpu = cpu(kafkaPid) - kafka0;
+            long[] machine1 = machineTicks();
+            double busy = 100.0 * (machine1[0] - machine0[0]) / Math.max(1, machine1[1] - machine0[1]);
+            double busyS = (machine1[0] - machine0[0]) / (double) TICKS;
+            long bulks = shardBulks() - bulks0;
+            stop(process);
+            post("/" + alias + "/_refresh", "");
+            long checked = count(alias);
+            double wall = (end - start) / 1e9;
+            double f2l = (end - first) / 1e9;
+            double others = Math.max(0, busyS - cpu - osCpu - kafkaCpu - (cpu(ProcessHandle.current().pid()) - self0));
+            boolean ok = note.equals("N") ? checked == expected : checked >= expected; // (b) keeps indexing until stopped
+            Result r = new Result(side, what, expected, checked, wall, f2l, rss, cpu, osCpu, kafkaCpu, others, busy, bulks,
+                    (ok ? "count OK" : "COUNT MISMATCH: expected " + expected) + (note.equals("N") ? "" : "; " + note));
+            say(String.format("side %s: %,d documents (expected %,d), %.1f s from start, %.1f s first->last, %,.0f docs/s, peak RSS %d MB, CPU %.1f s, OpenSearch CPU %.1f s",
+                    side, checked, expected, wall, f2l, r.rate(), rss / 1024, cpu, osCpu));
+            return r;
+        } finally {
+            if (process.isAlive()) {
+                stop(process); // a side that failed is not left running
             }
         }
-        long end = System.nanoTime();
-        rss = Math.max(rss, hwm(pid));
-        cpu = cpu(pid);
-        for (ProcessHandle child : process.descendants().toList()) {
-            cpu += cpu(child.pid());
-            rss = Math.max(rss, hwm(child.pid()));
-        }
-        double osCpu = cpu(osPid) - os0;
-        double kafkaCpu = cpu(kafkaPid) - kafka0;
-        long[] machine1 = machineTicks();
-        double busy = 100.0 * (machine1[0] - machine0[0]) / Math.max(1, machine1[1] - machine0[1]);
-        double busyS = (machine1[0] - machine0[0]) / (double) TICKS;
-        long bulks = shardBulks() - bulks0;
-        stop(process);
-        post("/" + alias + "/_refresh", "");
-        long checked = count(alias);
-        double wall = (end - start) / 1e9;
-        double f2l = (end - first) / 1e9;
-        double others = Math.max(0, busyS - cpu - osCpu - kafkaCpu - (cpu(ProcessHandle.current().pid()) - self0));
-        boolean ok = note.equals("N") ? checked == expected : checked >= expected; // (b) keeps indexing until stopped
-        Result r = new Result(side, what, expected, checked, wall, f2l, rss, cpu, osCpu, kafkaCpu, others, busy, bulks,
-                (ok ? "count OK" : "COUNT MISMATCH: expected " + expected) + (note.equals("N") ? "" : "; " + note));
-        say(String.format("side %s: %,d documents (expected %,d), %.1f s from start, %.1f s first->last, %,.0f docs/s, peak RSS %d MB, CPU %.1f s, OpenSearch CPU %.1f s",
-                side, checked, expected, wall, f2l, r.rate(), rss / 1024, cpu, osCpu));
-        return r;
     }
 
     static void stop(Process process) throws InterruptedException {
