@@ -57,7 +57,7 @@ public final class SecuredTestKafka implements AutoCloseable {
         Path truststore = TestPki.truststore(dir, "truststore.p12", truststorePassword);
         String brokerPassword = "broker-" + Long.toHexString(System.nanoTime());
         String listener = "listener.name.external.";
-        KafkaClusterTestKit kit = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder(withScramUsers(
+        KafkaClusterTestKit kit = TestKafka.singleNode(new KafkaClusterTestKit.Builder(new TestKitNodes.Builder(withScramUsers(
                         Map.of(BROKER_USER, brokerPassword, user, password)))
                 .setBaseDirectory(dir.resolve("kafka")).setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
                 .setConfigProp("listener.security.protocol.map", "EXTERNAL:SASL_SSL,CONTROLLER:PLAINTEXT")
@@ -70,14 +70,7 @@ public final class SecuredTestKafka implements AutoCloseable {
                 .setConfigProp(listener + "ssl.key.password", storePass)
                 .setConfigProp(listener + "ssl.truststore.location", truststore.toString())
                 .setConfigProp(listener + "ssl.truststore.type", "PKCS12")
-                .setConfigProp(listener + "ssl.truststore.password", truststorePassword)
-                .setConfigProp("num.partitions", 3)
-                .setConfigProp("auto.create.topics.enable", true)
-                .setConfigProp("offsets.topic.replication.factor", (short) 1)
-                .setConfigProp("transaction.state.log.replication.factor", (short) 1)
-                .setConfigProp("transaction.state.log.min.isr", 1)
-                .setConfigProp("group.initial.rebalance.delay.ms", 0)
-                .build();
+                .setConfigProp(listener + "ssl.truststore.password", truststorePassword)).build();
         try {
             kit.format();
             kit.startup();

@@ -28,17 +28,8 @@ public final class TestKafka {
     public static synchronized String bootstrapServers() {
         if (cluster == null) {
             try {
-                KafkaClusterTestKit kit = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
-                        .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
-                        .setConfigProp("num.partitions", 3)
-                        .setConfigProp("auto.create.topics.enable", true)
-                        .setConfigProp("offsets.topic.replication.factor", (short) 1)
-                        .setConfigProp("transaction.state.log.replication.factor", (short) 1)
-                        .setConfigProp("transaction.state.log.min.isr", 1)
-                        // as the local stack's broker (stack/kafka/server.properties): a new group's
-                        // consumers get their partitions at once, not after 3 s
-                        .setConfigProp("group.initial.rebalance.delay.ms", 0)
-                        .build();
+                KafkaClusterTestKit kit = singleNode(new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
+                        .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())).build();
                 kit.format();
                 kit.startup();
                 kit.waitForReadyBrokers();
@@ -55,6 +46,17 @@ public final class TestKafka {
             }
         }
         return cluster.bootstrapServers();
+    }
+
+    /** The settings of a one-node broker, as the local stack's (stack/kafka/server.properties). */
+    static KafkaClusterTestKit.Builder singleNode(KafkaClusterTestKit.Builder builder) {
+        return builder.setConfigProp("num.partitions", 3)
+                .setConfigProp("auto.create.topics.enable", true)
+                .setConfigProp("offsets.topic.replication.factor", (short) 1)
+                .setConfigProp("transaction.state.log.replication.factor", (short) 1)
+                .setConfigProp("transaction.state.log.min.isr", 1)
+                // a new group's consumers get their partitions at once, not after 3 s
+                .setConfigProp("group.initial.rebalance.delay.ms", 0);
     }
 
     /** Creates a topic of 3 partitions (a topic made by a first send can see its leaders move under it). */
