@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import nc.opt.waits.support.CamelApp;
+import nc.opt.waits.support.Http;
 import nc.opt.waits.support.OpenSearch;
 import nc.opt.waits.support.TestKafka;
 import nc.opt.waits.support.TestOpenSearch;
@@ -13,9 +14,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -124,22 +122,16 @@ class AlertsIT {
 
     @Test
     void aThresholdChangeAppliesWithoutRestartMostSpecificFirst() throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
-        assertEquals(401, http.send(HttpRequest.newBuilder(URI.create(httpUrl + "/thresholds/agency/4200"))
-                .PUT(HttpRequest.BodyPublishers.ofString("{\"maxWaitMinutes\":5}")).build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+        assertEquals(401, Http.put(httpUrl + "/thresholds/agency/4200", "{\"maxWaitMinutes\":5}").statusCode());
         for (String[] put : new String[][] {{"agency/4200", "5"}, {"commune/kone", "30"}, {"type/ANNEXE", "8"}}) {
-            HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(httpUrl + "/thresholds/" + put[0]))
-                    .header("x-apikey", KEY).PUT(HttpRequest.BodyPublishers.ofString("{\"maxWaitMinutes\":" + put[1] + "}")).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> answer = Http.put(httpUrl + "/thresholds/" + put[0], "{\"maxWaitMinutes\":" + put[1] + "}", "x-apikey", KEY);
             assertEquals(200, answer.statusCode(), answer.body());
         }
-        HttpResponse<String> bad = http.send(HttpRequest.newBuilder(URI.create(httpUrl + "/thresholds/region/x"))
-                .header("x-apikey", KEY).PUT(HttpRequest.BodyPublishers.ofString("{\"maxWaitMinutes\":5}")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> bad = Http.put(httpUrl + "/thresholds/region/x", "{\"maxWaitMinutes\":5}", "x-apikey", KEY);
         assertEquals(400, bad.statusCode());
         assertTrue(bad.body().contains("scope must be one of"), bad.body());
         await().atMost(Duration.ofSeconds(20)).until(() -> {
-            String all = http.send(HttpRequest.newBuilder(URI.create(httpUrl + "/thresholds")).build(), HttpResponse.BodyHandlers.ofString()).body();
+            String all = Http.get(httpUrl + "/thresholds").body();
             return all.contains("agency:4200") && all.contains("commune:KONE") && all.contains("type:ANNEXE");
         });
         produce(READINGS, List.of(

@@ -1,6 +1,7 @@
 package nc.opt.waits;
 
 import nc.opt.waits.support.CamelApp;
+import nc.opt.waits.support.Http;
 import nc.opt.waits.support.TestKafka;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
@@ -8,9 +9,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
@@ -25,7 +23,6 @@ class IngestIT {
     static final String RUN = UUID.randomUUID().toString().substring(0, 8);
     static final String TOPIC = "it-ingest-" + RUN;
     static final String KEY = "it-key-" + RUN;
-    static final HttpClient HTTP = HttpClient.newHttpClient();
     static final String GOOD = """
             {"agencyId":4313,"designation":"Agence de NOUMEA AGENCE PRINCIPALE","commune":"NOUMEA","type":"AGENCE",
              "position":{"lat":-22.2745,"lon":166.4405},"maxWaitMs":720000,"avgWaitMs":300000,
@@ -51,12 +48,7 @@ class IngestIT {
     }
 
     static HttpResponse<String> post(String body, String key) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body));
-        if (key != null) {
-            request.header("x-apikey", key);
-        }
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return key == null ? Http.post(url, body) : Http.post(url, body, "x-apikey", key);
     }
 
     static List<ConsumerRecord<String, String>> published() {

@@ -3,6 +3,7 @@ package nc.opt.waits;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import nc.opt.waits.support.CamelApp;
+import nc.opt.waits.support.Http;
 import nc.opt.waits.support.OpenSearch;
 import nc.opt.waits.support.SecuredTestKafka;
 import nc.opt.waits.support.TestOpenSearch;
@@ -19,9 +20,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,7 +55,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SecuredKafkaIT {
     static final ObjectMapper JSON = new ObjectMapper();
-    static final HttpClient HTTP = HttpClient.newHttpClient();
     static final String RUN = UUID.randomUUID().toString().substring(0, 8);
     static final String API_KEY = "it-ingest-key-" + RUN;
     static final String READINGS = "it-sk-readings-" + RUN;
@@ -177,13 +174,10 @@ class SecuredKafkaIT {
     @Test
     @Order(3)
     void theThresholdsAndTheAlertsWorkOnTheSecuredBroker() throws Exception {
-        HttpResponse<String> put = HTTP.send(HttpRequest.newBuilder(URI.create(url + "/thresholds/agency/5200"))
-                .header("x-apikey", API_KEY).PUT(HttpRequest.BodyPublishers.ofString("{\"maxWaitMinutes\":5}")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> put = Http.put(url + "/thresholds/agency/5200", "{\"maxWaitMinutes\":5}", "x-apikey", API_KEY);
         assertEquals(200, put.statusCode(), put.body());
         // read back by the thresholds bean's own consumer (KafkaSecurity), not by a Camel endpoint
-        await().atMost(Duration.ofSeconds(20)).until(() -> HTTP.send(HttpRequest.newBuilder(URI.create(url + "/thresholds")).build(),
-                HttpResponse.BodyHandlers.ofString()).body().contains("agency:5200"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> Http.get(url + "/thresholds").body().contains("agency:5200"));
         HttpResponse<String> answer = post(url, reading(5200, 480_000)); // 8 min: above the agency's 5, below the default 15
         assertEquals(200, answer.statusCode(), answer.body());
         List<JsonNode> events = new ArrayList<>();
@@ -273,8 +267,7 @@ class SecuredKafkaIT {
     }
 
     static HttpResponse<String> post(String url, String body) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(url + "/readings")).header("Content-Type", "application/json")
-                .header("x-apikey", API_KEY).POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        return Http.post(url + "/readings", body, "x-apikey", API_KEY);
     }
 
     /** a reading as POST /readings takes it */

@@ -27,6 +27,25 @@ public final class Http {
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    /** POST of a JSON body, with headers given as name, value, name, value... */
+    public static HttpResponse<String> post(String url, String json, String... headers) throws IOException, InterruptedException {
+        return send(url, "POST", json, headers);
+    }
+
+    /** PUT of a JSON body, with headers given as name, value, name, value... */
+    public static HttpResponse<String> put(String url, String json, String... headers) throws IOException, InterruptedException {
+        return send(url, "PUT", json, headers);
+    }
+
+    private static HttpResponse<String> send(String url, String method, String json, String... headers) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(json));
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
+        return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     public static HttpResponse<String> delete(String url) throws IOException, InterruptedException {
         return CLIENT.send(HttpRequest.newBuilder(URI.create(url)).DELETE().build(), HttpResponse.BodyHandlers.ofString());
     }
