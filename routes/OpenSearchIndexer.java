@@ -3,12 +3,16 @@ package nc.opt.waits;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpHost;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.apache.hc.core5.http.message.BasicHeader;
 import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
 import org.apache.hc.client5.http.ssl.ClientTlsStrategyBuilder;
@@ -22,6 +26,7 @@ import org.slf4j.LoggerFactory;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -32,6 +37,7 @@ import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -39,6 +45,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Indexes a batch of reading records from Kafka into OpenSearch with the bulk API, so that nothing
@@ -89,8 +96,19 @@ public class OpenSearchIndexer {
     private long totalIndexed;
     private long lastLog = System.currentTimeMillis();
 
-    /** One Kafka record on its way to OpenSearch. */
-    record Doc(String index, String id, String source, String key) {
+    /** the monthly index names already made, by year * 100 + month */
+    private final Map<Integer, String> monthlyIndices = new ConcurrentHashMap<>();
+    /**
+     * The body of a bulk request, about a megabyte: one per consumer thread, emptied and written
+     * again for each request (a fresh one per batch would cost a large allocation every time).
+     */
+    private static final ThreadLocal<BulkBody> BODIES = ThreadLocal.withInitial(BulkBody::new);
+
+    /** One Kafka record on its way to OpenSearch: source is the record's value, a JSON object on one line, in UTF-8. */
+    record Doc(String index, String id, byte[] source, String key) {
+        String sourceText() {
+            return new String(source, StandardCharsets.UTF_8);
+        }
     }
 
     public void start() throws Exception {
@@ -129,13 +147,15 @@ public class OpenSearchIndexer {
         List<Map<String, Object>> deadLetters = new ArrayList<>();
         List<Doc> pending = new ArrayList<>(batch.size());
         for (Object item : batch) {
-            Exchange record = (Exchange) item;
-            String value = record.getMessage().getBody(String.class);
-            String key = record.getMessage().getHeader("kafka.KEY", String.class);
+            Message record = ((Exchange) item).getMessage();
+            // the value as Kafka holds it (the route reads it with the ByteArrayDeserializer): no text decoding
+            byte[] value = record.getBody(byte[].class);
+            String key = record.getHeader("kafka.KEY", String.class);
             try {
                 pending.add(toDoc(value, key));
             } catch (IllegalArgumentException | java.time.DateTimeException | IOException notAReading) {
-                deadLetters.add(DeadLetter.of(source, "not a reading: " + notAReading.getMessage(), value, null, key));
+                deadLetters.add(DeadLetter.of(source, "not a reading: " + notAReading.getMessage(),
+                        value == null ? null : new String(value, StandardCharsets.UTF_8), null, key));
             }
         }
         int attempt = 0;
@@ -207,16 +227,16 @@ public class OpenSearchIndexer {
 
     /** Sends one bulk request; returns the documents to send again, adds the refused ones to deadLetters. */
     List<Doc> bulk(List<Doc> docs, List<Map<String, Object>> deadLetters) throws IOException {
-        StringBuilder body = new StringBuilder(docs.size() * 512);
+        BulkBody body = BODIES.get();
+        body.reset();
         for (Doc doc : docs) {
-            body.append("{\"index\":{\"_index\":\"").append(doc.index()).append("\",\"_id\":\"").append(doc.id()).append("\"}}\n")
-                    .append(doc.source()).append('\n');
+            body.add(doc);
         }
         Request request = new Request("POST", BULK);
-        request.setJsonEntity(body.toString());
-        JsonNode answer;
+        request.setEntity(body.entity());
+        JsonNode failedItems;
         try {
-            answer = read(client.performRequest(request));
+            failedItems = failedItems(client.performRequest(request));
         } catch (ResponseException e) {
             int status = e.getResponse().getStatusLine().getStatusCode();
             if (passing(status)) {
@@ -224,7 +244,7 @@ public class OpenSearchIndexer {
             }
             if (docs.size() == 1) {
                 deadLetters.add(DeadLetter.of(source, "OpenSearch refused the document (HTTP " + status + "): "
-                        + e.getMessage(), docs.get(0).source(), null, docs.get(0).key()));
+                        + e.getMessage(), docs.get(0).sourceText(), null, docs.get(0).key()));
                 return List.of();
             }
             // the whole request was refused: send the documents one by one to find the culprit
@@ -234,13 +254,12 @@ public class OpenSearchIndexer {
             }
             return retry;
         }
-        if (!answer.path("errors").asBoolean(false)) {
+        if (failedItems == null) {
             return List.of();
         }
         List<Doc> retry = new ArrayList<>();
-        JsonNode items = answer.path("items");
         for (int i = 0; i < docs.size(); i++) {
-            JsonNode result = items.path(i).path("index");
+            JsonNode result = failedItems.path(i).path("index");
             int status = result.path("status").asInt(0);
             if (status >= 200 && status < 300) {
                 continue;
@@ -250,7 +269,7 @@ public class OpenSearchIndexer {
                 retry.add(doc);
             } else {
                 deadLetters.add(DeadLetter.of(source, "OpenSearch refused the document (HTTP " + status + "): "
-                        + result.path("error").toString(), doc.source(), null, doc.key()));
+                        + result.path("error").toString(), doc.sourceText(), null, doc.key()));
             }
         }
         return retry;
@@ -284,10 +303,11 @@ public class OpenSearchIndexer {
      * The document for one record: its id (agency id and observation time, in milliseconds) and its
      * monthly index (by observation time, so that a reading always lands in the same index).
      */
-    Doc toDoc(String source, String key) throws IOException {
+    Doc toDoc(byte[] source, String key) throws IOException {
         String agencyId = null;
         String observedAt = null;
         String suffix = null;
+        boolean oneLine;
         if (source == null) {
             throw new IllegalArgumentException("empty message");
         }
@@ -313,6 +333,8 @@ public class OpenSearchIndexer {
             if (parser.currentToken() != JsonToken.END_OBJECT || parser.nextToken() != null) {
                 throw new IllegalArgumentException("not one whole JSON object");
             }
+            // a line break (between tokens: JSON refuses one inside a string) would cut the bulk body's line
+            oneLine = parser.currentLocation().getLineNr() == 1;
         }
         if (agencyId == null || agencyId.isBlank() || observedAt == null) {
             throw new IllegalArgumentException("no agencyId or observedAt");
@@ -321,9 +343,21 @@ public class OpenSearchIndexer {
             throw new IllegalArgumentException("no " + idSuffixField);
         }
         Instant observed = instant(observedAt);
-        String line = source.indexOf('\n') < 0 && source.indexOf('\r') < 0 ? source : JSON.readTree(source).toString();
+        byte[] line = oneLine ? source : JSON.writeValueAsBytes(JSON.readTree(source));
         String id = agencyId + "-" + observed.toEpochMilli() + (suffix == null ? "" : "-" + suffix);
-        return new Doc(indexName + "-" + MONTH.format(observed), id, line, key);
+        return new Doc(monthlyIndex(observed), id, line, key);
+    }
+
+    /** The index of the month of an instant (UTC): the alias name, "-", yyyy.MM. */
+    String monthlyIndex(Instant observed) {
+        LocalDate day = LocalDate.ofEpochDay(Math.floorDiv(observed.getEpochSecond(), 86_400));
+        int month = day.getYear() * 100 + day.getMonthValue();
+        String index = monthlyIndices.get(month);
+        if (index == null) {
+            index = indexName + "-" + MONTH.format(observed);
+            monthlyIndices.put(month, index);
+        }
+        return index;
     }
 
     /**
@@ -389,9 +423,52 @@ public class OpenSearchIndexer {
         return value;
     }
 
-    private static JsonNode read(Response response) throws IOException {
-        try (InputStream in = response.getEntity().getContent()) {
-            return JSON.readTree(in);
+    /**
+     * The items of a bulk answer, or null when it says {"errors": false}: then nothing more is read
+     * (the answer asks for errors first; with no error, it is a status per document).
+     */
+    private static JsonNode failedItems(Response response) throws IOException {
+        JsonNode items = JSON.missingNode();
+        try (InputStream in = response.getEntity().getContent(); JsonParser parser = FACTORY.createParser(in)) {
+            parser.nextToken();
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if ("errors".equals(field) && value == JsonToken.VALUE_FALSE) {
+                    return null;
+                } else if ("items".equals(field)) {
+                    items = JSON.readTree(parser);
+                } else {
+                    parser.skipChildren();
+                }
+            }
+        }
+        return items;
+    }
+
+    /** A bulk request body in UTF-8: per document, its action line, then its source line. */
+    static final class BulkBody extends ByteArrayOutputStream {
+        private static final byte[] INDEX = "{\"index\":{\"_index\":\"".getBytes(StandardCharsets.UTF_8);
+        private static final byte[] ID = "\",\"_id\":\"".getBytes(StandardCharsets.UTF_8);
+        private static final byte[] END = "\"}}\n".getBytes(StandardCharsets.UTF_8);
+
+        BulkBody() {
+            super(1 << 20);
+        }
+
+        void add(Doc doc) {
+            JsonStringEncoder quote = JsonStringEncoder.getInstance();
+            writeBytes(INDEX);
+            writeBytes(quote.quoteAsUTF8(doc.index()));
+            writeBytes(ID);
+            writeBytes(quote.quoteAsUTF8(doc.id()));
+            writeBytes(END);
+            writeBytes(doc.source());
+            write('\n');
+        }
+
+        ByteArrayEntity entity() {
+            return new ByteArrayEntity(buf, 0, count, ContentType.APPLICATION_JSON);
         }
     }
 

@@ -1,7 +1,11 @@
 package nc.opt.waits;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -11,8 +15,11 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.SplittableRandom;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class OpenSearchIndexerTest {
 
@@ -47,5 +54,78 @@ class OpenSearchIndexerTest {
             assertThrows(DateTimeException.class, () -> OffsetDateTime.parse(text), "java.time refuses " + text);
             assertThrows(DateTimeException.class, () -> OpenSearchIndexer.instant(text), text);
         }
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String READING = "{\"agencyId\":\"1436\",\"designation\":\"Agence de Koné\",\"maxWaitMs\":420000,"
+            + "\"position\":{\"lat\":-21.05,\"lon\":164.86},\"observedAt\":\"2026-12-01T08:00:00+11:00\"}";
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void aReadingOnOneLineIsSentAsItCameWithItsIdAndMonthlyIndex() throws IOException {
+        OpenSearchIndexer indexer = new OpenSearchIndexer();
+        byte[] value = utf8(READING);
+        OpenSearchIndexer.Doc doc = indexer.toDoc(value, "1436");
+        assertArrayEquals(value, doc.source(), "the bytes as Kafka held them");
+        // 08:00 in Noumea on December 1st is still November 30th in UTC: the month is UTC's
+        assertEquals("opt-waits-readings-2026.11", doc.index());
+        assertEquals("1436-" + Instant.parse("2026-11-30T21:00:00Z").toEpochMilli(), doc.id());
+        assertEquals("1436", doc.key());
+        assertEquals("opt-waits-readings-2027.01", indexer.toDoc(utf8(READING.replace("2026-12-01T08", "2027-01-01T12")), null).index());
+    }
+
+    @Test
+    void aReadingWithLineBreaksBetweenItsTokensIsSentOnOneLine() throws IOException {
+        OpenSearchIndexer indexer = new OpenSearchIndexer();
+        String pretty = JSON.writerWithDefaultPrettyPrinter().writeValueAsString(JSON.readTree(READING));
+        for (String text : List.of(pretty, pretty.replace("\n", "\r\n"), pretty.replace("\n", "\r"), READING + "\n", "\n" + READING)) {
+            byte[] line = indexer.toDoc(utf8(text), null).source();
+            String sent = new String(line, StandardCharsets.UTF_8);
+            assertFalse(sent.contains("\n") || sent.contains("\r"), sent);
+            assertEquals(JSON.readTree(READING), JSON.readTree(line), "the same document");
+        }
+    }
+
+    @Test
+    void whatIsNotOneWholeReadingIsRefused() {
+        OpenSearchIndexer indexer = new OpenSearchIndexer();
+        List<byte[]> refused = List.of(utf8("this is not JSON"), utf8("[1, 2]"), utf8(READING + READING), utf8(READING + " x"),
+                utf8(READING.substring(0, READING.length() - 1)), utf8(READING.replace("Agence de", "Agence\nde")),
+                utf8(READING.replace("\"agencyId\":\"1436\",", "")), utf8(READING.replace("2026-12-01T08", "2026-12-32T08")),
+                utf8("{\"agencyId\":\"1436\",\"observedAt\":\"2026-12-01T08:00:00+11:00\",\"designation\":\"Kon\u00e9\"}"
+                        .replace("\u00e9", "\u0000")), new byte[0]);
+        for (byte[] value : refused) {
+            Exception e = assertThrows(Exception.class, () -> indexer.toDoc(value, null), new String(value, StandardCharsets.UTF_8));
+            assertTrue(e instanceof IOException || e instanceof IllegalArgumentException || e instanceof DateTimeException, e.toString());
+        }
+        // a byte that cannot start a UTF-8 character, inside a string
+        byte[] notUtf8 = utf8(READING);
+        notUtf8[READING.indexOf("Kon") + 3] = (byte) 0xFF;
+        assertThrows(IOException.class, () -> indexer.toDoc(notUtf8, null));
+        assertThrows(IllegalArgumentException.class, () -> indexer.toDoc(null, null));
+    }
+
+    @Test
+    void theBulkBodyIsOneActionLineAndOneSourceLinePerDocumentWithTheIdsEscaped() throws IOException {
+        OpenSearchIndexer indexer = new OpenSearchIndexer();
+        OpenSearchIndexer.BulkBody body = new OpenSearchIndexer.BulkBody();
+        List<String> agencies = List.of("1436", "quote\" back\\slash", "Koné");
+        for (String agency : agencies) {
+            body.add(indexer.toDoc(utf8(READING.replace("1436", agency.replace("\\", "\\\\").replace("\"", "\\\""))), null));
+        }
+        String[] lines = new String(body.toByteArray(), StandardCharsets.UTF_8).split("\n", -1);
+        assertEquals(2 * agencies.size() + 1, lines.length, "two lines per document, each ended by a line break");
+        assertEquals("", lines[lines.length - 1]);
+        for (int i = 0; i < agencies.size(); i++) {
+            JsonNode action = JSON.readTree(lines[2 * i]).path("index");
+            assertEquals(agencies.get(i) + "-" + Instant.parse("2026-11-30T21:00:00Z").toEpochMilli(), action.path("_id").asText());
+            assertEquals("opt-waits-readings-2026.11", action.path("_index").asText());
+            assertEquals(agencies.get(i), JSON.readTree(lines[2 * i + 1]).path("agencyId").asText());
+        }
+        body.reset();
+        assertEquals(0, body.entity().getContentLength(), "emptied for the next request");
     }
 }
