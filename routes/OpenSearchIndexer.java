@@ -84,6 +84,18 @@ public class OpenSearchIndexer {
     private long retryMaxMillis = 30_000;
 
     private long progressLogMillis = 10_000;
+    // backfill: while the route is behind (a backlog), the index refreshes less often: refreshing
+    // every second costs OpenSearch merges and CPU that a backlog does not need (see the benchmark)
+    /** the refresh interval while behind, e.g. "30s"; empty: the index's interval is never changed */
+    private String backfillRefreshInterval = "";
+    /** a batch is behind when its last record is older than this */
+    private long backfillAfterMillis = 30_000;
+    /** the backfill ends once no batch has been behind for this long */
+    private long backfillHoldMillis = 10_000;
+    /** the index's own refresh interval, from the template file, given back when the backfill ends */
+    private String refreshInterval = "1s";
+    private boolean backfilling;
+    private long lastBehind;
 
     private RestClient client;
     private volatile boolean templateInstalled;
@@ -134,6 +146,11 @@ public class OpenSearchIndexer {
 
     public void stop() throws IOException {
         if (client != null) {
+            synchronized (this) {
+                if (backfilling) {
+                    backfill(false, "stopping");
+                }
+            }
             client.close();
         }
     }
@@ -184,6 +201,12 @@ public class OpenSearchIndexer {
             LOG.info("OpenSearch at {} indexes again, after failing since {}", url, failingSince);
             lastFailure = null;
         }
+        if (!backfillRefreshInterval.isEmpty() && !batch.isEmpty()) {
+            Long written = ((Exchange) batch.get(batch.size() - 1)).getMessage().getHeader("kafka.TIMESTAMP", Long.class);
+            if (written != null) {
+                behind(System.currentTimeMillis() - written);
+            }
+        }
         progress(batch.size() - deadLetters.size(), deadLetters.size());
         exchange.setProperty("indexedCount", batch.size() - deadLetters.size());
         exchange.setProperty("deadLetterCount", deadLetters.size());
@@ -196,6 +219,47 @@ public class OpenSearchIndexer {
             failingSince = Instant.now();
         }
         lastFailure = why;
+    }
+
+    /**
+     * Starts a backfill when a batch is behind by more than backfillAfterMillis, ends it once none
+     * has been for backfillHoldMillis (several consumers: one that has caught up does not end the
+     * backfill of another). Called after the batch is indexed: a failure here is logged, and the
+     * next batch tries again.
+     */
+    private synchronized void behind(long behindMillis) {
+        long now = System.currentTimeMillis();
+        if (behindMillis > backfillAfterMillis) {
+            lastBehind = now;
+            if (!backfilling) {
+                backfill(true, "the batch's last record was written " + behindMillis / 1000 + " s ago");
+            }
+        } else if (backfilling && now - lastBehind > backfillHoldMillis) {
+            backfill(false, "no batch behind by more than " + backfillAfterMillis / 1000 + " s for " + backfillHoldMillis / 1000 + " s");
+        }
+    }
+
+    /** Sets the refresh interval of the indices behind the alias; at the end, refreshes them at once. */
+    private void backfill(boolean start, String why) {
+        String interval = start ? backfillRefreshInterval : refreshInterval;
+        try {
+            Request settings = new Request("PUT", "/" + indexName + "/_settings");
+            settings.setJsonEntity("{\"index\":{\"refresh_interval\":" + JSON.writeValueAsString(interval) + "}}");
+            client.performRequest(settings);
+            if (!start) {
+                client.performRequest(new Request("POST", "/" + indexName + "/_refresh"));
+            }
+            backfilling = start;
+            LOG.info(start ? "Backfill: {}; {} refreshes every {} until it has caught up"
+                    : "Backfill over ({}): {} refreshes every {} again", why, indexName, interval);
+        } catch (IOException e) {
+            LOG.warn("Could not set the refresh interval of {} to {} ({}): {}; tried again at the next batch",
+                    indexName, interval, why, e.getMessage());
+        }
+    }
+
+    public synchronized boolean isBackfilling() {
+        return backfilling;
     }
 
     /** why indexing is failing now, or null when it works */
@@ -290,11 +354,24 @@ public class OpenSearchIndexer {
             return;
         }
         ObjectNode template = (ObjectNode) JSON.readTree(Files.readString(Path.of(templateFile)));
+        refreshInterval = template.path("template").path("settings").path("refresh_interval").asText("1s");
         template.putArray("index_patterns").add(indexName + "-*");
         ((ObjectNode) template.path("template")).putObject("aliases").putObject(indexName);
         Request put = new Request("PUT", "/_index_template/" + indexName);
         put.setJsonEntity(JSON.writeValueAsString(template));
         client.performRequest(put);
+        if (!backfillRefreshInterval.isEmpty()) {
+            // a backfill that a crash cut short left its interval on the indices: give theirs back
+            Request settings = new Request("PUT", "/" + indexName + "/_settings?allow_no_indices=true&ignore_unavailable=true");
+            settings.setJsonEntity("{\"index\":{\"refresh_interval\":" + JSON.writeValueAsString(refreshInterval) + "}}");
+            try {
+                client.performRequest(settings);
+            } catch (ResponseException e) {
+                if (e.getResponse().getStatusLine().getStatusCode() != 404) {
+                    throw e; // 404: no index yet
+                }
+            }
+        }
         templateInstalled = true;
         LOG.info("Index template {} installed: indices {}-* behind alias {}", indexName, indexName, indexName);
     }
@@ -526,6 +603,18 @@ public class OpenSearchIndexer {
 
     public void setProgressLogMillis(long progressLogMillis) {
         this.progressLogMillis = progressLogMillis;
+    }
+
+    public void setBackfillRefreshInterval(String backfillRefreshInterval) {
+        this.backfillRefreshInterval = backfillRefreshInterval == null ? "" : backfillRefreshInterval.trim();
+    }
+
+    public void setBackfillAfterMillis(long backfillAfterMillis) {
+        this.backfillAfterMillis = backfillAfterMillis;
+    }
+
+    public void setBackfillHoldMillis(long backfillHoldMillis) {
+        this.backfillHoldMillis = backfillHoldMillis;
     }
 
     public void setRetryMaxMillis(long retryMaxMillis) {

@@ -27,6 +27,11 @@ public final class OpenSearch {
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 
+    public static JsonNode put(String path, String json) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(URI.create(TestOpenSearch.url() + path))
+                .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
     /** documents searchable under the index or alias, after a refresh; 0 when it does not exist yet */
     public static long count(String index) throws IOException, InterruptedException {
         post("/" + index + "/_refresh", "");

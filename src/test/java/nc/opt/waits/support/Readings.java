@@ -26,6 +26,11 @@ public final class Readings {
 
     /** key = agency id, as the pipeline publishes */
     public static void produce(String topic, List<String> readings) {
+        produce(topic, readings, null);
+    }
+
+    /** with the records' Kafka timestamp (null: now) */
+    public static void produce(String topic, List<String> readings, Instant writtenAt) {
         Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers(),
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
@@ -33,7 +38,7 @@ public final class Readings {
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(config)) {
             for (String reading : readings) {
                 String key = reading.replaceAll("^\\{\"agencyId\":(\\d+).*", "$1");
-                producer.send(new ProducerRecord<>(topic, key, reading));
+                producer.send(new ProducerRecord<>(topic, null, writtenAt == null ? null : writtenAt.toEpochMilli(), key, reading));
             }
             producer.flush();
         }

@@ -69,7 +69,7 @@ public final class Harness {
     static Readings readings;
 
     record Result(String side, String what, long docs, long checked, double wallS, double firstToLastS, long rssKb, double cpuS,
-                  double osCpuS, double kafkaCpuS, double othersCpuS, double machineBusyPct, long shardBulks, String note) {
+                  double osCpuS, double kafkaCpuS, double othersCpuS, double machineBusyPct, long shardBulks, long[] osWork, String note) {
         double rate() {
             return docs / (firstToLastS > 0 ? firstToLastS : wallS);
         }
@@ -114,7 +114,7 @@ public final class Harness {
         warmUp(Math.min(n, Long.getLong("bench.warmup", 200_000)));
         long kn = Math.min(n, Long.getLong("bench.kamelet.n", 50_000));
         List<Result> results = new ArrayList<>();
-        for (String side : System.getProperty("bench.sides", "c,a,b,c2").split(",")) {
+        for (String side : System.getProperty("bench.sides", "c,a,b,c2,c3").split(",")) {
             side = side.trim();
             try {
                 if (side.startsWith("a")) {
@@ -177,12 +177,13 @@ public final class Harness {
 
     static String table(long n, List<Result> results) {
         StringBuilder t = new StringBuilder();
-        t.append("| side | what | docs expected | docs (checked _count) | docs/s first->last | docs/s from process start | wall s (start->count) | first->last s | peak RSS MB | CPU s (process) | OpenSearch CPU s | Kafka CPU s | other processes CPU s | machine busy % (2 cores) | OpenSearch write tasks (docs each) | note |\n");
-        t.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        t.append("| side | what | docs expected | docs (checked _count) | docs/s first->last | docs/s from process start | wall s (start->count) | first->last s | peak RSS MB | CPU s (process) | OpenSearch CPU s | Kafka CPU s | other processes CPU s | machine busy % (2 cores) | OpenSearch write tasks (docs each) | OpenSearch s: indexing / merges / refresh / young GC | note |\n");
+        t.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (Result r : results) {
-            t.append(String.format("| %s | %s | %,d | %,d | %,.0f | %,.0f | %.1f | %.1f | %d | %.1f | %.1f | %.1f | %.1f | %.0f | %,d (%,d) | %s |%n", r.side, r.what, r.docs,
-                    r.checked, r.rate(), r.rateFromStart(), r.wallS, r.firstToLastS, r.rssKb / 1024, r.cpuS, r.osCpuS, r.kafkaCpuS, r.othersCpuS,
-                    r.machineBusyPct, r.shardBulks, r.checked / Math.max(1, r.shardBulks), r.note));
+            t.append(String.format("| %s | %s | %,d | %,d | %,.0f | %,.0f | %.1f | %.1f | %d | %.1f | %.1f | %.1f | %.1f | %.0f | %,d (%,d) | %.1f / %.1f / %.1f / %.1f | %s |%n",
+                    r.side, r.what, r.docs, r.checked, r.rate(), r.rateFromStart(), r.wallS, r.firstToLastS, r.rssKb / 1024, r.cpuS, r.osCpuS,
+                    r.kafkaCpuS, r.othersCpuS, r.machineBusyPct, r.shardBulks, r.checked / Math.max(1, r.shardBulks),
+                    r.osWork[0] / 1e3, r.osWork[1] / 1e3, r.osWork[2] / 1e3, r.osWork[3] / 1e3, r.note));
         }
         Result b = results.stream().filter(r -> r.side.startsWith("b")).findFirst().orElse(null);
         // (c) runs before and after the others by default: OpenSearch's speed drifts by about 10% from
@@ -257,7 +258,9 @@ public final class Harness {
     static Result sideC(String side, String topic, long n) throws Exception {
         String index = "bench-" + side;
         cleanIndices();
-        String template = System.getProperty("bench." + side + ".template", "opensearch/readings-template.json");
+        // c3, by default: the loader as a hand-tuner runs a bulk load, with refreshes off
+        String template = System.getProperty("bench." + side + ".template",
+                side.equals("c3") ? "benchmark/tuning/readings-template-norefresh.json" : "opensearch/readings-template.json");
         installTemplate(index, template);
         String group = "bench-" + side + "-" + RUN;
         String heap = System.getProperty("bench.c.heap", "512m");
@@ -288,6 +291,7 @@ public final class Harness {
         double kafka0 = cpu(kafkaPid);
         long[] machine0 = machineTicks();
         long bulks0 = shardBulks();
+        long[] work0 = openSearchWork();
         double self0 = cpu(ProcessHandle.current().pid());
         long start = System.nanoTime();
         Process process = pb.start();
@@ -295,7 +299,6 @@ public final class Harness {
             long pid = process.pid();
             long first = 0;
             long count = 0;
-            long lastRefresh = 0;
             long lastLog = System.nanoTime();
             long limit = Long.getLong("bench.side.timeout-s", 1800) * 1_000_000_000L;
             Map<TopicPartition, Long> ends = group == null ? null : endOffsets(topic);
@@ -313,10 +316,9 @@ public final class Harness {
                 cpu = cpu(pid);
                 Thread.sleep(200);
                 count = count(alias);
-                // with refresh_interval -1 (or long) the count only moves after a refresh: when the group has
-                // committed everything, refresh and count again
-                if (count < expected && group != null && System.nanoTime() - lastRefresh > 2_000_000_000L) {
-                    lastRefresh = System.nanoTime();
+                // with a long refresh_interval (the index route's backfill, or -1) the count only moves after a
+                // refresh: when the group has committed everything, refresh and count again
+                if (count < expected && group != null) {
                     long committed = committed(group, ends);
                     if (committed > 0 && first == 0) {
                         first = System.nanoTime();
@@ -347,6 +349,10 @@ public final class Harness {
             double busy = 100.0 * (machine1[0] - machine0[0]) / Math.max(1, machine1[1] - machine0[1]);
             double busyS = (machine1[0] - machine0[0]) / (double) TICKS;
             long bulks = shardBulks() - bulks0;
+            long[] work = openSearchWork();
+            for (int i = 0; i < work.length; i++) {
+                work[i] -= work0[i];
+            }
             stop(process);
             post("/" + alias + "/_refresh", "");
             long checked = count(alias);
@@ -354,7 +360,7 @@ public final class Harness {
             double f2l = (end - first) / 1e9;
             double others = Math.max(0, busyS - cpu - osCpu - kafkaCpu - (cpu(ProcessHandle.current().pid()) - self0));
             boolean ok = note.equals("N") ? checked == expected : checked >= expected; // (b) keeps indexing until stopped
-            Result r = new Result(side, what, expected, checked, wall, f2l, rss, cpu, osCpu, kafkaCpu, others, busy, bulks,
+            Result r = new Result(side, what, expected, checked, wall, f2l, rss, cpu, osCpu, kafkaCpu, others, busy, bulks, work,
                     (ok ? "count OK" : "COUNT MISMATCH: expected " + expected) + (note.equals("N") ? "" : "; " + note));
             say(String.format("side %s: %,d documents (expected %,d), %.1f s from start, %.1f s first->last, %,.0f docs/s, peak RSS %d MB, CPU %.1f s, OpenSearch CPU %.1f s",
                     side, checked, expected, wall, f2l, r.rate(), rss / 1024, cpu, osCpu));
@@ -794,6 +800,27 @@ public final class Harness {
         } catch (Exception e) {
             return -1;
         }
+    }
+
+    /**
+     * Where OpenSearch's time went since it started, in ms: indexing, merges, refreshes (of the
+     * indices there now: read before a side's index is deleted) and young garbage collections.
+     */
+    static long[] openSearchWork() {
+        long[] work = new long[4];
+        try {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(OS + "/_nodes/stats/indices,jvm")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            for (JsonNode node : JSON.readTree(r.body()).path("nodes")) {
+                work[0] += node.path("indices").path("indexing").path("index_time_in_millis").asLong();
+                work[1] += node.path("indices").path("merges").path("total_time_in_millis").asLong();
+                work[2] += node.path("indices").path("refresh").path("total_time_in_millis").asLong();
+                work[3] += node.path("jvm").path("gc").path("collectors").path("young").path("collection_time_in_millis").asLong();
+            }
+        } catch (Exception e) {
+            java.util.Arrays.fill(work, -1);
+        }
+        return work;
     }
 
     static long count(String alias) {
