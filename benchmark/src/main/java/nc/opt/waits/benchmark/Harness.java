@@ -200,6 +200,11 @@ public final class Harness {
             if (!cs.isEmpty()) {
                 t.append(String.format("- %s / c (docs/s first->last): %.2f  (from process start: %.2f)%s%n", a.side, a.rate() / cRate,
                         a.rateFromStart() / cRateFromStart, cs.size() > 1 ? "; c = the mean of " + cNames : ""));
+                if (cs.size() > 1) {
+                    // the (c) sides may differ (c3: refreshes off): the ratio to each, the lowest is the strictest
+                    t.append(String.format("- %s / each c (docs/s first->last): %s%n", a.side, String.join(", ",
+                            cs.stream().map(c -> String.format("%s %.2f", c.side, a.rate() / c.rate())).toList())));
+                }
             }
             if (b != null) {
                 t.append(String.format("- %s / b (docs/s first->last): %.1fx  (b measured on %,d readings, not N)%n", a.side, a.rate() / b.rate(), b.docs));
