@@ -89,9 +89,11 @@ class BackfillIT {
         assertEquals("30s", refreshInterval());
         try (CamelApp app = indexRoute()) {
             Readings.produce(READINGS, readings(7000, 5, observed.plus(2, ChronoUnit.DAYS)), null);
+            // given back at start, before the first bulk: the 5 readings may still be on their way
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
                     .until(() -> "1s".equals(refreshInterval()));
-            assertEquals(3010, OpenSearch.count(INDEX));
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> OpenSearch.count(INDEX) == 3010);
         }
     }
 }
