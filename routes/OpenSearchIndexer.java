@@ -243,9 +243,7 @@ public class OpenSearchIndexer {
     private void backfill(boolean start, String why) {
         String interval = start ? backfillRefreshInterval : refreshInterval;
         try {
-            Request settings = new Request("PUT", "/" + indexName + "/_settings");
-            settings.setJsonEntity("{\"index\":{\"refresh_interval\":" + JSON.writeValueAsString(interval) + "}}");
-            client.performRequest(settings);
+            refreshEvery(interval);
             if (!start) {
                 client.performRequest(new Request("POST", "/" + indexName + "/_refresh"));
             }
@@ -258,8 +256,11 @@ public class OpenSearchIndexer {
         }
     }
 
-    public synchronized boolean isBackfilling() {
-        return backfilling;
+    /** Sets the refresh interval of every index behind the alias (none yet: 404). */
+    private void refreshEvery(String interval) throws IOException {
+        Request settings = new Request("PUT", "/" + indexName + "/_settings");
+        settings.setJsonEntity("{\"index\":{\"refresh_interval\":" + JSON.writeValueAsString(interval) + "}}");
+        client.performRequest(settings);
     }
 
     /** why indexing is failing now, or null when it works */
@@ -362,10 +363,8 @@ public class OpenSearchIndexer {
         client.performRequest(put);
         if (!backfillRefreshInterval.isEmpty()) {
             // a backfill that a crash cut short left its interval on the indices: give theirs back
-            Request settings = new Request("PUT", "/" + indexName + "/_settings?allow_no_indices=true&ignore_unavailable=true");
-            settings.setJsonEntity("{\"index\":{\"refresh_interval\":" + JSON.writeValueAsString(refreshInterval) + "}}");
             try {
-                client.performRequest(settings);
+                refreshEvery(refreshInterval);
             } catch (ResponseException e) {
                 if (e.getResponse().getStatusLine().getStatusCode() != 404) {
                     throw e; // 404: no index yet
