@@ -69,7 +69,7 @@ public final class Harness {
     static Readings readings;
 
     record Result(String side, String what, long docs, long checked, double wallS, double firstToLastS, long rssKb, double cpuS,
-                  double osCpuS, double kafkaCpuS, double othersCpuS, double machineBusyPct, long shardBulks, long[] osWork, String note) {
+                  double osCpuS, double kafkaCpuS, double othersCpuS, double machineBusyPct, long[] osWork, String note) {
         double rate() {
             return docs / (firstToLastS > 0 ? firstToLastS : wallS);
         }
@@ -182,8 +182,8 @@ public final class Harness {
         for (Result r : results) {
             t.append(String.format("| %s | %s | %,d | %,d | %,.0f | %,.0f | %.1f | %.1f | %d | %.1f | %.1f | %.1f | %.1f | %.0f | %,d (%,d) | %.1f / %.1f / %.1f / %.1f | %s |%n",
                     r.side, r.what, r.docs, r.checked, r.rate(), r.rateFromStart(), r.wallS, r.firstToLastS, r.rssKb / 1024, r.cpuS, r.osCpuS,
-                    r.kafkaCpuS, r.othersCpuS, r.machineBusyPct, r.shardBulks, r.checked / Math.max(1, r.shardBulks),
-                    r.osWork[0] / 1e3, r.osWork[1] / 1e3, r.osWork[2] / 1e3, r.osWork[3] / 1e3, r.note));
+                    r.kafkaCpuS, r.othersCpuS, r.machineBusyPct, r.osWork[0], r.checked / Math.max(1, r.osWork[0]),
+                    r.osWork[1] / 1e3, r.osWork[2] / 1e3, r.osWork[3] / 1e3, r.osWork[4] / 1e3, r.note));
         }
         Result b = results.stream().filter(r -> r.side.startsWith("b")).findFirst().orElse(null);
         // (c) runs before and after the others by default: OpenSearch's speed drifts by about 10% from
@@ -295,7 +295,6 @@ public final class Harness {
         double os0 = cpu(osPid);
         double kafka0 = cpu(kafkaPid);
         long[] machine0 = machineTicks();
-        long bulks0 = shardBulks();
         long[] work0 = openSearchWork();
         double self0 = cpu(ProcessHandle.current().pid());
         long start = System.nanoTime();
@@ -353,7 +352,6 @@ public final class Harness {
             long[] machine1 = machineTicks();
             double busy = 100.0 * (machine1[0] - machine0[0]) / Math.max(1, machine1[1] - machine0[1]);
             double busyS = (machine1[0] - machine0[0]) / (double) TICKS;
-            long bulks = shardBulks() - bulks0;
             long[] work = openSearchWork();
             for (int i = 0; i < work.length; i++) {
                 work[i] -= work0[i];
@@ -365,7 +363,7 @@ public final class Harness {
             double f2l = (end - first) / 1e9;
             double others = Math.max(0, busyS - cpu - osCpu - kafkaCpu - (cpu(ProcessHandle.current().pid()) - self0));
             boolean ok = note.equals("N") ? checked == expected : checked >= expected; // (b) keeps indexing until stopped
-            Result r = new Result(side, what, expected, checked, wall, f2l, rss, cpu, osCpu, kafkaCpu, others, busy, bulks, work,
+            Result r = new Result(side, what, expected, checked, wall, f2l, rss, cpu, osCpu, kafkaCpu, others, busy, work,
                     (ok ? "count OK" : "COUNT MISMATCH: expected " + expected) + (note.equals("N") ? "" : "; " + note));
             say(String.format("side %s: %,d documents (expected %,d), %.1f s from start, %.1f s first->last, %,.0f docs/s, peak RSS %d MB, CPU %.1f s, OpenSearch CPU %.1f s",
                     side, checked, expected, wall, f2l, r.rate(), rss / 1024, cpu, osCpu));
@@ -792,35 +790,22 @@ public final class Harness {
         put("/_index_template/" + name, JSON.writeValueAsString(template));
     }
 
-    /** shard-level bulk requests OpenSearch has handled since it started: its write thread pool's completed tasks */
-    static long shardBulks() {
-        try {
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(OS + "/_nodes/stats/thread_pool")).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            long total = 0;
-            for (JsonNode node : JSON.readTree(r.body()).path("nodes")) {
-                total += node.path("thread_pool").path("write").path("completed").asLong();
-            }
-            return total;
-        } catch (Exception e) {
-            return -1;
-        }
-    }
-
     /**
-     * Where OpenSearch's time went since it started, in ms: indexing, merges, refreshes (of the
-     * indices there now: read before a side's index is deleted) and young garbage collections.
+     * What OpenSearch has done since it started: [0] shard-level bulk requests (its write thread
+     * pool's completed tasks), then in ms: [1] indexing, [2] merges, [3] refreshes (of the indices
+     * there now: read before a side's index is deleted), [4] young garbage collections.
      */
     static long[] openSearchWork() {
-        long[] work = new long[4];
+        long[] work = new long[5];
         try {
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(OS + "/_nodes/stats/indices,jvm")).build(),
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(OS + "/_nodes/stats/thread_pool,indices,jvm")).build(),
                     HttpResponse.BodyHandlers.ofString());
             for (JsonNode node : JSON.readTree(r.body()).path("nodes")) {
-                work[0] += node.path("indices").path("indexing").path("index_time_in_millis").asLong();
-                work[1] += node.path("indices").path("merges").path("total_time_in_millis").asLong();
-                work[2] += node.path("indices").path("refresh").path("total_time_in_millis").asLong();
-                work[3] += node.path("jvm").path("gc").path("collectors").path("young").path("collection_time_in_millis").asLong();
+                work[0] += node.path("thread_pool").path("write").path("completed").asLong();
+                work[1] += node.path("indices").path("indexing").path("index_time_in_millis").asLong();
+                work[2] += node.path("indices").path("merges").path("total_time_in_millis").asLong();
+                work[3] += node.path("indices").path("refresh").path("total_time_in_millis").asLong();
+                work[4] += node.path("jvm").path("gc").path("collectors").path("young").path("collection_time_in_millis").asLong();
             }
         } catch (Exception e) {
             java.util.Arrays.fill(work, -1);
