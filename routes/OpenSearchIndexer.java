@@ -46,6 +46,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 
 /**
  * Indexes a batch of reading records from Kafka into OpenSearch with the bulk API, so that nothing
@@ -84,6 +85,13 @@ public class OpenSearchIndexer {
     private long retryMaxMillis = 30_000;
 
     private long progressLogMillis = 10_000;
+    /**
+     * At most this many bulk requests in flight, whatever the number of consumers: a consumer over
+     * the limit waits with its batch ready, and sends it as soon as a reply comes (read-ahead).
+     * 0: no limit.
+     */
+    private int maxInFlight = 0;
+    private Semaphore inFlight;
     // backfill: while the route is behind (a backlog), the index refreshes less often: refreshing
     // every second costs OpenSearch merges and CPU that a backlog does not need (see the benchmark)
     /** the refresh interval while behind, e.g. "30s"; empty: the index's interval is never changed */
@@ -140,6 +148,7 @@ public class OpenSearchIndexer {
                     .setTlsStrategy(ClientTlsStrategyBuilder.create().setSslContext(tls).build()).build()));
         }
         client = builder.build();
+        inFlight = maxInFlight > 0 ? new Semaphore(maxInFlight, true) : null;
         LOG.info("Indexing into OpenSearch at {} (alias {}, monthly indices {}-yyyy.MM){}", url, indexName, indexName,
                 username.isBlank() ? "" : ", basic auth as " + username);
     }
@@ -301,7 +310,7 @@ public class OpenSearchIndexer {
         request.setEntity(body.entity());
         JsonNode failedItems;
         try {
-            failedItems = failedItems(client.performRequest(request));
+            failedItems = send(request);
         } catch (ResponseException e) {
             int status = e.getResponse().getStatusLine().getStatusCode();
             if (passing(status)) {
@@ -338,6 +347,20 @@ public class OpenSearchIndexer {
             }
         }
         return retry;
+    }
+
+    /** Sends a bulk request once a place in flight is free; returns its failed items (null: none). */
+    private JsonNode send(Request request) throws IOException {
+        if (inFlight != null) {
+            inFlight.acquireUninterruptibly();
+        }
+        try {
+            return failedItems(client.performRequest(request));
+        } finally {
+            if (inFlight != null) {
+                inFlight.release();
+            }
+        }
     }
 
     /**
@@ -602,6 +625,10 @@ public class OpenSearchIndexer {
 
     public void setProgressLogMillis(long progressLogMillis) {
         this.progressLogMillis = progressLogMillis;
+    }
+
+    public void setMaxInFlight(int maxInFlight) {
+        this.maxInFlight = maxInFlight;
     }
 
     public void setBackfillRefreshInterval(String backfillRefreshInterval) {

@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 
+import com.sun.net.httpserver.HttpServer;
+
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.Instant;
@@ -12,8 +15,15 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -127,5 +137,66 @@ class OpenSearchIndexerTest {
         }
         body.reset();
         assertEquals(0, body.entity().getContentLength(), "emptied for the next request");
+    }
+
+    /**
+     * Four consumers send a bulk each at the same moment to a server that takes 300 ms per answer:
+     * at most max-in-flight requests reach it at once (no limit: all four). Not OpenSearch: only
+     * the number of requests at once is looked at.
+     */
+    @Test
+    void noMoreBulkRequestsReachOpenSearchAtOnceThanMaxInFlight() throws Exception {
+        assertEquals(2, mostBulkRequestsAtOnce(2, 4));
+        assertEquals(1, mostBulkRequestsAtOnce(1, 4));
+        assertEquals(4, mostBulkRequestsAtOnce(0, 4));
+    }
+
+    private static int mostBulkRequestsAtOnce(int maxInFlight, int consumers) throws Exception {
+        AtomicInteger now = new AtomicInteger();
+        AtomicInteger most = new AtomicInteger();
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.setExecutor(Executors.newCachedThreadPool());
+        server.createContext("/_bulk", http -> {
+            most.accumulateAndGet(now.incrementAndGet(), Math::max);
+            try {
+                http.getRequestBody().readAllBytes();
+                Thread.sleep(300);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                now.decrementAndGet();
+            }
+            byte[] answer = utf8("{\"errors\":false}");
+            http.getResponseHeaders().set("Content-Type", "application/json");
+            http.sendResponseHeaders(200, answer.length);
+            http.getResponseBody().write(answer);
+            http.close();
+        });
+        server.start();
+        OpenSearchIndexer indexer = new OpenSearchIndexer();
+        indexer.setUrl("http://127.0.0.1:" + server.getAddress().getPort());
+        indexer.setMaxInFlight(maxInFlight);
+        indexer.start();
+        ExecutorService threads = Executors.newFixedThreadPool(consumers);
+        try {
+            CountDownLatch ready = new CountDownLatch(consumers);
+            List<Future<List<OpenSearchIndexer.Doc>>> sent = new ArrayList<>();
+            for (int i = 0; i < consumers; i++) {
+                OpenSearchIndexer.Doc doc = indexer.toDoc(utf8(READING.replace("1436", "14" + i)), null);
+                sent.add(threads.submit(() -> {
+                    ready.countDown();
+                    ready.await();
+                    return indexer.bulk(List.of(doc), new ArrayList<Map<String, Object>>());
+                }));
+            }
+            for (Future<List<OpenSearchIndexer.Doc>> one : sent) {
+                assertEquals(List.of(), one.get(), "indexed, nothing to send again");
+            }
+            return most.get();
+        } finally {
+            threads.shutdownNow();
+            indexer.stop();
+            server.stop(0);
+        }
     }
 }
