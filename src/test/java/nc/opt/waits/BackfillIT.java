@@ -5,14 +5,12 @@ import nc.opt.waits.support.CamelApp;
 import nc.opt.waits.support.OpenSearch;
 import nc.opt.waits.support.Readings;
 import nc.opt.waits.support.TestKafka;
-import nc.opt.waits.support.TestOpenSearch;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -31,15 +29,9 @@ class BackfillIT {
     static final String INDEX = "it-backfill-" + RUN;
 
     static CamelApp indexRoute() throws Exception {
-        Map<String, String> overrides = new LinkedHashMap<>(CamelApp.httpPorts());
-        overrides.put("camel.component.kafka.brokers", TestKafka.bootstrapServers());
-        overrides.put("kafka.topic.readings", READINGS);
-        overrides.put("kafka.topic.dead-letter", "it-backfill-dead-letters-" + RUN);
-        overrides.put("opensearch.url", TestOpenSearch.url());
-        overrides.put("index.name", INDEX);
-        overrides.put("index.group-id", "it-backfill-" + RUN);
+        Map<String, String> overrides = CamelApp.onTestStack(READINGS, "it-backfill-dead-letters-" + RUN, INDEX, "it-backfill-" + RUN);
+        overrides.putAll(CamelApp.httpPorts());
         overrides.put("index.batch-size", "200");
-        overrides.put("index.batch-max-wait-ms", "200");
         // index.backfill.refresh-interval: application.properties' default
         overrides.put("index.backfill.after-ms", "5000");
         overrides.put("index.backfill.hold-ms", "2000");

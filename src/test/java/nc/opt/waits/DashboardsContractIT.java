@@ -7,7 +7,6 @@ import nc.opt.waits.support.Agencies;
 import nc.opt.waits.support.CamelApp;
 import nc.opt.waits.support.OpenSearch;
 import nc.opt.waits.support.SavedObjects;
-import nc.opt.waits.support.TestKafka;
 import nc.opt.waits.support.TestOpenSearch;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -27,7 +26,6 @@ import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -78,17 +76,8 @@ class DashboardsContractIT {
                 "camel.server.port", String.valueOf(simPort),
                 "sim.clock.start", "2026-11-23T09:00:00",
                 "sim.clock.speed", "120"));
-        Map<String, String> overrides = new LinkedHashMap<>();
-        overrides.put("opt.api.url", "http://127.0.0.1:" + simPort);
-        overrides.put("poll.period-ms", "1000");
-        overrides.put("csv.dir", "target/it-csv-dash-" + RUN);
-        overrides.put("camel.component.kafka.brokers", TestKafka.bootstrapServers());
-        overrides.put("kafka.topic.readings", READINGS);
-        overrides.put("kafka.topic.dead-letter", "it-dash-dead-letters-" + RUN);
-        overrides.put("opensearch.url", TestOpenSearch.url());
-        overrides.put("index.name", INDEX);
-        overrides.put("index.group-id", "it-dash-indexer-" + RUN);
-        overrides.put("index.batch-max-wait-ms", "200");
+        Map<String, String> overrides = CamelApp.onTestStack(READINGS, "it-dash-dead-letters-" + RUN, INDEX, "it-dash-indexer-" + RUN);
+        overrides.putAll(CamelApp.polling(simPort, "target/it-csv-dash-" + RUN));
         overrides.put("camel.main.routesExcludePattern", "file:routes/alert*.camel.yaml,file:routes/http-ingest.camel.yaml");
         pipeline = CamelApp.pipeline("file:application.properties", overrides);
         // a few polls, each with new observations; the pipeline goes on polling during the tests so

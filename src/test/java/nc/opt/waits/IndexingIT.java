@@ -27,7 +27,6 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -76,17 +75,8 @@ class IndexingIT {
 
     /** the whole pipeline (or, with routes, only those route files) on this test's topics and index */
     static CamelApp pipeline(int simPort, String group, String routes) throws Exception {
-        Map<String, String> overrides = new LinkedHashMap<>();
-        overrides.put("opt.api.url", "http://127.0.0.1:" + simPort);
-        overrides.put("poll.period-ms", "1000");
-        overrides.put("csv.dir", "target/it-csv-idx-" + RUN);
-        overrides.put("camel.component.kafka.brokers", TestKafka.bootstrapServers());
-        overrides.put("kafka.topic.readings", READINGS);
-        overrides.put("kafka.topic.dead-letter", DEAD_LETTERS);
-        overrides.put("opensearch.url", TestOpenSearch.url());
-        overrides.put("index.name", INDEX);
-        overrides.put("index.group-id", group);
-        overrides.put("index.batch-max-wait-ms", "200");
+        Map<String, String> overrides = CamelApp.onTestStack(READINGS, DEAD_LETTERS, INDEX, group);
+        overrides.putAll(CamelApp.polling(simPort, "target/it-csv-idx-" + RUN));
         overrides.put("index.retry.initial-ms", "200");
         overrides.put("index.retry.max-ms", "2000");
         overrides.put("camel.main.routesExcludePattern", "file:routes/alert*.camel.yaml,file:routes/http-ingest.camel.yaml");

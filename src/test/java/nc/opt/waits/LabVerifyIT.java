@@ -17,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -121,19 +120,10 @@ class LabVerifyIT {
     }
 
     static Map<String, String> pipelineSettings() {
-        Map<String, String> overrides = new LinkedHashMap<>();
-        overrides.put("opt.api.url", "http://127.0.0.1:" + simPort);
-        overrides.put("poll.period-ms", "1000");
+        Map<String, String> overrides = CamelApp.onTestStack(READINGS, "it-lab-dead-letters-" + RUN, INDEX, "it-lab-indexer-" + RUN);
+        overrides.putAll(CamelApp.polling(simPort, CSV_DIR.toString()));
         overrides.put("poll.backoff.initial-ms", "1000");
         overrides.put("poll.backoff.max-ms", "2000");
-        overrides.put("csv.dir", CSV_DIR.toString());
-        overrides.put("camel.component.kafka.brokers", TestKafka.bootstrapServers());
-        overrides.put("kafka.topic.readings", READINGS);
-        overrides.put("kafka.topic.dead-letter", "it-lab-dead-letters-" + RUN);
-        overrides.put("opensearch.url", TestOpenSearch.url());
-        overrides.put("index.name", INDEX);
-        overrides.put("index.group-id", "it-lab-indexer-" + RUN);
-        overrides.put("index.batch-max-wait-ms", "200");
         // every route runs, as `camel run routes/*` in the lab; the alerts on names of their own
         overrides.put("alerts.topic", "it-lab-alerts-" + RUN);
         overrides.put("alerts.thresholds-topic", "it-lab-thresholds-" + RUN);

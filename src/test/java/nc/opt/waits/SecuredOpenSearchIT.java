@@ -38,7 +38,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -175,18 +174,13 @@ class SecuredOpenSearchIT {
 
     /** The index route alone (and the dead-letter topic), on its own topic, index and group, as `camel run` runs it. */
     static CamelApp indexer(String name, String index, String password, String caFile) throws Exception {
-        Map<String, String> overrides = new LinkedHashMap<>();
+        Map<String, String> overrides = CamelApp.onTestStack("it-secured-readings-" + name + "-" + RUN,
+                "it-secured-dead-letters-" + name + "-" + RUN, index, "it-secured-" + name + "-" + RUN);
         overrides.putAll(CamelApp.httpPorts());
-        overrides.put("camel.component.kafka.brokers", TestKafka.bootstrapServers());
-        overrides.put("kafka.topic.readings", "it-secured-readings-" + name + "-" + RUN);
-        overrides.put("kafka.topic.dead-letter", "it-secured-dead-letters-" + name + "-" + RUN);
         overrides.put("opensearch.url", gateway.url());
         overrides.put("opensearch.username", USER);
         overrides.put("opensearch.password", password);
         overrides.put("opensearch.ca-file", caFile);
-        overrides.put("index.name", index);
-        overrides.put("index.group-id", "it-secured-" + name + "-" + RUN);
-        overrides.put("index.batch-max-wait-ms", "200");
         overrides.put("index.retry.initial-ms", "200");
         overrides.put("index.retry.max-ms", "1000");
         // the apps of the negative tests are stuck retrying their batch for ever (as they should):

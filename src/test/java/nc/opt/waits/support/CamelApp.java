@@ -53,6 +53,27 @@ public final class CamelApp implements AutoCloseable {
     }
 
     /**
+     * The pipeline on the tests' Kafka and OpenSearch, with the test's own topics, index and
+     * consumer group; a batch goes to OpenSearch after 200 ms. A mutable map: add to it.
+     */
+    public static Map<String, String> onTestStack(String readingsTopic, String deadLetterTopic, String index, String group) {
+        Map<String, String> overrides = new LinkedHashMap<>();
+        overrides.put("camel.component.kafka.brokers", TestKafka.bootstrapServers());
+        overrides.put("kafka.topic.readings", readingsTopic);
+        overrides.put("kafka.topic.dead-letter", deadLetterTopic);
+        overrides.put("opensearch.url", TestOpenSearch.url());
+        overrides.put("index.name", index);
+        overrides.put("index.group-id", group);
+        overrides.put("index.batch-max-wait-ms", "200");
+        return overrides;
+    }
+
+    /** Polling the simulator on simPort every second, the CSV files in csvDir. */
+    public static Map<String, String> polling(int simPort, String csvDir) {
+        return Map.of("opt.api.url", "http://127.0.0.1:" + simPort, "poll.period-ms", "1000", "csv.dir", csvDir);
+    }
+
+    /**
      * One free port for both the business HTTP server and the management one: platform-http 4.17
      * finds its server by type, and with two servers it falls back to port 8080.
      */
