@@ -27,6 +27,11 @@ public class KafkaSecurity {
     private String sslTruststoreLocation = "";
     private String sslTruststoreType = "";
     private String sslTruststorePassword = "";
+    // mutual TLS: the client's own key and certificate, when the broker asks for one
+    private String sslKeystoreLocation = "";
+    private String sslKeystoreType = "";
+    private String sslKeystorePassword = "";
+    private String sslKeyPassword = "";
 
     /** the client configuration: bootstrap servers, plus every security setting that is set */
     public Map<String, Object> clientConfig() {
@@ -38,6 +43,10 @@ public class KafkaSecurity {
         putIfSet(config, "ssl.truststore.location", sslTruststoreLocation);
         putIfSet(config, "ssl.truststore.type", sslTruststoreType);
         putIfSet(config, "ssl.truststore.password", sslTruststorePassword);
+        putIfSet(config, "ssl.keystore.location", sslKeystoreLocation);
+        putIfSet(config, "ssl.keystore.type", sslKeystoreType);
+        putIfSet(config, "ssl.keystore.password", sslKeystorePassword);
+        putIfSet(config, "ssl.key.password", sslKeyPassword);
         return config;
     }
 
@@ -98,5 +107,21 @@ public class KafkaSecurity {
 
     public void setSslTruststorePassword(String sslTruststorePassword) {
         this.sslTruststorePassword = sslTruststorePassword;
+    }
+
+    public void setSslKeystoreLocation(String sslKeystoreLocation) {
+        this.sslKeystoreLocation = sslKeystoreLocation;
+    }
+
+    public void setSslKeystoreType(String sslKeystoreType) {
+        this.sslKeystoreType = sslKeystoreType;
+    }
+
+    public void setSslKeystorePassword(String sslKeystorePassword) {
+        this.sslKeystorePassword = sslKeystorePassword;
+    }
+
+    public void setSslKeyPassword(String sslKeyPassword) {
+        this.sslKeyPassword = sslKeyPassword;
     }
 }

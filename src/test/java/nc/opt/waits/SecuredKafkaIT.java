@@ -44,12 +44,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The pipeline on a secured Kafka (SASL_SSL, SCRAM-SHA-512, a private CA) by configuration alone:
- * the README's keys (camel.component.kafka.securityProtocol, saslMechanism, saslJaasConfig,
- * sslTruststoreLocation, sslTruststoreType, sslTruststorePassword), the secrets from the environment
- * (KAFKA_SASL_JAAS_CONFIG and KAFKA_TRUSTSTORE_PASSWORD, set by failsafe, as in production).
- * The broker is a second in-JVM Kafka ({@link SecuredTestKafka}) whose only client listener is
- * SASL_SSL; its CA, key store and the pipeline's PKCS12 trust store are made here with keytool.
+ * The pipeline on a secured Kafka (SASL_SSL, SCRAM-SHA-512, a private CA, mutual TLS) by
+ * configuration alone: the README's keys (camel.component.kafka.securityProtocol, saslMechanism,
+ * saslJaasConfig, sslTruststoreLocation, sslTruststoreType, sslTruststorePassword, and for mutual
+ * TLS sslKeystoreLocation, sslKeystoreType, sslKeystorePassword), the secrets from the environment
+ * (KAFKA_SASL_JAAS_CONFIG, KAFKA_TRUSTSTORE_PASSWORD and KAFKA_KEYSTORE_PASSWORD, set by failsafe,
+ * as in production). The broker is a second in-JVM Kafka ({@link SecuredTestKafka}) whose only
+ * client listener is SASL_SSL and asks for a client certificate; its CA, key store and the
+ * pipeline's PKCS12 trust and key stores are made here with keytool.
  * All the routes but the poll run, as `camel run` runs them: readings come in by POST /readings.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -63,6 +65,7 @@ class SecuredKafkaIT {
     static final String INDEX = "it-sk-readings-" + RUN;
     static final String JAAS = System.getenv("KAFKA_SASL_JAAS_CONFIG");
     static final String TRUSTSTORE_PASSWORD = System.getenv("KAFKA_TRUSTSTORE_PASSWORD");
+    static final String KEYSTORE_PASSWORD = System.getenv("KAFKA_KEYSTORE_PASSWORD");
     static final String WRONG_PASSWORD = "wrong-" + UUID.randomUUID();
     static final int READINGS_SENT = 5;
 
@@ -75,8 +78,9 @@ class SecuredKafkaIT {
 
     @BeforeAll
     static void start() throws Exception {
-        assertTrue(JAAS != null && TRUSTSTORE_PASSWORD != null && TRUSTSTORE_PASSWORD.length() >= 10,
-                "failsafe sets KAFKA_SASL_JAAS_CONFIG and KAFKA_TRUSTSTORE_PASSWORD for this test");
+        assertTrue(JAAS != null && TRUSTSTORE_PASSWORD != null && TRUSTSTORE_PASSWORD.length() >= 10
+                        && KEYSTORE_PASSWORD != null && KEYSTORE_PASSWORD.length() >= 10,
+                "failsafe sets KAFKA_SASL_JAAS_CONFIG, KAFKA_TRUSTSTORE_PASSWORD and KAFKA_KEYSTORE_PASSWORD for this test");
         Matcher credentials = Pattern.compile("username=\"([^\"]+)\"\\s+password=\"([^\"]+)\"").matcher(JAAS);
         assertTrue(credentials.find(), "KAFKA_SASL_JAAS_CONFIG names a user and a password");
         user = credentials.group(1);
@@ -84,12 +88,13 @@ class SecuredKafkaIT {
         String openSearch = TestOpenSearch.url();
         Files.createDirectories(Path.of("target"));
         dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "secured-kafka-");
-        kafka = SecuredTestKafka.start(dir, user, password, TRUSTSTORE_PASSWORD);
+        kafka = SecuredTestKafka.start(dir, user, password, TRUSTSTORE_PASSWORD, KEYSTORE_PASSWORD);
         int port = CamelApp.freePort();
         url = "http://127.0.0.1:" + port;
         Map<String, String> overrides = pipelineOverrides(port, openSearch);
         overrides.put("camel.component.kafka.saslJaasConfig", "{{env:KAFKA_SASL_JAAS_CONFIG}}");
         overrides.put("camel.component.kafka.sslTruststorePassword", "{{env:KAFKA_TRUSTSTORE_PASSWORD}}");
+        overrides.put("camel.component.kafka.sslKeystorePassword", "{{env:KAFKA_KEYSTORE_PASSWORD}}");
         pipeline = CamelApp.start("file:application.properties", "file:routes/*.camel.yaml", overrides);
     }
 
@@ -122,6 +127,8 @@ class SecuredKafkaIT {
         overrides.put("camel.component.kafka.saslMechanism", "SCRAM-SHA-512");
         overrides.put("camel.component.kafka.sslTruststoreLocation", kafka.truststore().toString());
         overrides.put("camel.component.kafka.sslTruststoreType", "PKCS12");
+        overrides.put("camel.component.kafka.sslKeystoreLocation", kafka.keystore().toString());
+        overrides.put("camel.component.kafka.sslKeystoreType", "PKCS12");
         overrides.put("kafka.topic.readings", READINGS);
         overrides.put("kafka.topic.dead-letter", READINGS + "-dlq");
         overrides.put("alerts.topic", ALERTS);
@@ -149,6 +156,10 @@ class SecuredKafkaIT {
         Map<String, Object> defaultTrust = kafka.clientConfig(user, password);
         defaultTrust.keySet().removeIf(key -> key.startsWith("ssl.truststore."));
         assertInstanceOf(SslAuthenticationException.class, refusal(defaultTrust), "without the CA: the TLS handshake fails");
+        Map<String, Object> noCertificate = kafka.clientConfig(user, password);
+        noCertificate.keySet().removeIf(key -> key.startsWith("ssl.keystore."));
+        assertInstanceOf(SslAuthenticationException.class, refusal(noCertificate),
+                "the right user, the CA trusted, but no client certificate: the TLS handshake fails");
         Map<String, Object> plaintext = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3_000, AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 1_000);
         assertInstanceOf(TimeoutException.class, refusal(plaintext), "a PLAINTEXT client gets no answer");
@@ -212,6 +223,7 @@ class SecuredKafkaIT {
         String badThresholds = "it-sk-thresholds-badpw-" + RUN;
         overrides.put("camel.component.kafka.saslJaasConfig", SecuredTestKafka.jaasConfig(user, WRONG_PASSWORD));
         overrides.put("camel.component.kafka.sslTruststorePassword", "{{env:KAFKA_TRUSTSTORE_PASSWORD}}");
+        overrides.put("camel.component.kafka.sslKeystorePassword", "{{env:KAFKA_KEYSTORE_PASSWORD}}");
         // the same readings topic, which holds readings, in a group and an index of its own
         overrides.put("index.name", badIndex);
         overrides.put("index.group-id", "it-sk-badpw-" + RUN);
@@ -249,7 +261,7 @@ class SecuredKafkaIT {
         assertTrue(lines.stream().anyMatch(l -> l.contains("Thresholds loaded from " + THRESHOLDS)), "the log holds this class's pipeline");
         assertTrue(lines.stream().anyMatch(l -> l.contains("camel.component.kafka.saslJaasConfig = xxxxxx")),
                 "the log names the JAAS setting in the property summary, masked...");
-        for (String secret : List.of(password, WRONG_PASSWORD, TRUSTSTORE_PASSWORD, JAAS)) {
+        for (String secret : List.of(password, WRONG_PASSWORD, TRUSTSTORE_PASSWORD, KEYSTORE_PASSWORD, JAAS)) {
             assertTrue(lines.stream().noneMatch(l -> l.contains(secret)), "...and no secret ever appears in the log");
         }
     }

@@ -23,7 +23,8 @@ import java.util.Map;
 /**
  * A secured single-node KRaft Kafka broker in the test JVM, as a managed Kafka service offers it:
  * its client listener is SASL_SSL only (SCRAM-SHA-512 users, a server certificate from a private
- * CA), nothing else is open to clients. The controller listener stays PLAINTEXT: it is internal to
+ * CA) and asks every client for a certificate from that CA (mutual TLS, ssl.client.auth=required),
+ * nothing else is open to clients. The controller listener stays PLAINTEXT: it is internal to
  * the node (in KRaft, clients never use it). Started per test class and closed with it (its folders
  * deleted), unlike the shared {@link TestKafka}.
  * <p>
@@ -40,21 +41,28 @@ public final class SecuredTestKafka implements AutoCloseable {
     private final KafkaClusterTestKit cluster;
     private final Path truststore;
     private final String truststorePassword;
+    private final Path keystore;
+    private final String keystorePassword;
 
-    private SecuredTestKafka(KafkaClusterTestKit cluster, Path truststore, String truststorePassword) {
+    private SecuredTestKafka(KafkaClusterTestKit cluster, Path truststore, String truststorePassword, Path keystore, String keystorePassword) {
         this.cluster = cluster;
         this.truststore = truststore;
         this.truststorePassword = truststorePassword;
+        this.keystore = keystore;
+        this.keystorePassword = keystorePassword;
     }
 
     /**
-     * Makes a CA, the broker's key store and the clients' trust store (PKCS12, dir/truststore.p12,
-     * with the given password) in dir, and starts the broker (its data in dir/kafka) with the SCRAM user.
+     * Makes a CA, the broker's key store, the clients' trust store (PKCS12, dir/truststore.p12) and
+     * the clients' key store (dir/client.p12: a certificate for the user, from the CA), with the
+     * given passwords, in dir, and starts the broker (its data in dir/kafka) with the SCRAM user.
      */
-    public static SecuredTestKafka start(Path dir, String user, String password, String truststorePassword) throws Exception {
+    public static SecuredTestKafka start(Path dir, String user, String password, String truststorePassword,
+                                         String keystorePassword) throws Exception {
         String storePass = "ks-" + Long.toHexString(System.nanoTime());
         TestPki.make(dir, storePass, "OPT-NC test Kafka CA");
         Path truststore = TestPki.truststore(dir, "truststore.p12", truststorePassword);
+        Path keystore = TestPki.clientKeystore(dir, "client.p12", keystorePassword, storePass, user);
         String brokerPassword = "broker-" + Long.toHexString(System.nanoTime());
         String listener = "listener.name.external.";
         KafkaClusterTestKit kit = TestKafka.singleNode(new KafkaClusterTestKit.Builder(new TestKitNodes.Builder(withScramUsers(
@@ -70,7 +78,8 @@ public final class SecuredTestKafka implements AutoCloseable {
                 .setConfigProp(listener + "ssl.key.password", storePass)
                 .setConfigProp(listener + "ssl.truststore.location", truststore.toString())
                 .setConfigProp(listener + "ssl.truststore.type", "PKCS12")
-                .setConfigProp(listener + "ssl.truststore.password", truststorePassword)).build();
+                .setConfigProp(listener + "ssl.truststore.password", truststorePassword)
+                .setConfigProp(listener + "ssl.client.auth", "required")).build();
         try {
             kit.format();
             kit.startup();
@@ -79,7 +88,7 @@ public final class SecuredTestKafka implements AutoCloseable {
             kit.close();
             throw e;
         }
-        SecuredTestKafka kafka = new SecuredTestKafka(kit, truststore, truststorePassword);
+        SecuredTestKafka kafka = new SecuredTestKafka(kit, truststore, truststorePassword, keystore, keystorePassword);
         kafka.awaitUser(user, password);
         return kafka;
     }
@@ -123,7 +132,12 @@ public final class SecuredTestKafka implements AutoCloseable {
                 + "\" password=\"" + password + "\";";
     }
 
-    /** the settings a client needs to connect as the user: SASL_SSL, SCRAM-SHA-512, the trust store */
+    /** the clients' PKCS12 key store (their certificate, from the broker's CA) */
+    public Path keystore() {
+        return keystore;
+    }
+
+    /** the settings a client needs to connect as the user: SASL_SSL, SCRAM-SHA-512, the trust store, the key store */
     public Map<String, Object> clientConfig(String user, String password) {
         Map<String, Object> config = new HashMap<>();
         config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
@@ -133,6 +147,9 @@ public final class SecuredTestKafka implements AutoCloseable {
         config.put("ssl.truststore.location", truststore.toString());
         config.put("ssl.truststore.type", "PKCS12");
         config.put("ssl.truststore.password", truststorePassword);
+        config.put("ssl.keystore.location", keystore.toString());
+        config.put("ssl.keystore.type", "PKCS12");
+        config.put("ssl.keystore.password", keystorePassword);
         return config;
     }
 
