@@ -96,7 +96,7 @@ public class OpenSearchIndexer {
     // every second costs OpenSearch merges and CPU that a backlog does not need (see the benchmark)
     /** the refresh interval while behind, e.g. "30s"; empty: the index's interval is never changed */
     private String backfillRefreshInterval = "";
-    /** a batch is behind when its last record is older than this */
+    /** a batch is behind when its oldest record was written to Kafka longer ago than this */
     private long backfillAfterMillis = 30_000;
     /** the backfill ends once no batch has been behind for this long */
     private long backfillHoldMillis = 10_000;
@@ -172,11 +172,19 @@ public class OpenSearchIndexer {
         List<?> batch = exchange.getMessage().getBody(List.class);
         List<Map<String, Object>> deadLetters = new ArrayList<>();
         List<Doc> pending = new ArrayList<>(batch.size());
+        boolean watchBacklog = !backfillRefreshInterval.isEmpty();
+        long oldestWritten = Long.MAX_VALUE;
         for (Object item : batch) {
             Message record = ((Exchange) item).getMessage();
             // the value as Kafka holds it (the route reads it with the ByteArrayDeserializer): no text decoding
             byte[] value = record.getBody(byte[].class);
             String key = record.getHeader("kafka.KEY", String.class);
+            if (watchBacklog) {
+                Long written = record.getHeader("kafka.TIMESTAMP", Long.class);
+                if (written != null && written < oldestWritten) {
+                    oldestWritten = written;
+                }
+            }
             try {
                 pending.add(toDoc(value, key));
             } catch (IllegalArgumentException | java.time.DateTimeException | IOException notAReading) {
@@ -210,11 +218,9 @@ public class OpenSearchIndexer {
             LOG.info("OpenSearch at {} indexes again, after failing since {}", url, failingSince);
             lastFailure = null;
         }
-        if (!backfillRefreshInterval.isEmpty() && !batch.isEmpty()) {
-            Long written = ((Exchange) batch.get(batch.size() - 1)).getMessage().getHeader("kafka.TIMESTAMP", Long.class);
-            if (written != null) {
-                behind(System.currentTimeMillis() - written);
-            }
+        if (oldestWritten != Long.MAX_VALUE) {
+            // the oldest record of the batch: a batch may hold several partitions, one of them behind
+            behind(System.currentTimeMillis() - oldestWritten);
         }
         progress(batch.size() - deadLetters.size(), deadLetters.size());
         exchange.setProperty("indexedCount", batch.size() - deadLetters.size());
@@ -241,7 +247,7 @@ public class OpenSearchIndexer {
         if (behindMillis > backfillAfterMillis) {
             lastBehind = now;
             if (!backfilling) {
-                backfill(true, "the batch's last record was written " + behindMillis / 1000 + " s ago");
+                backfill(true, "the batch's oldest record was written " + behindMillis / 1000 + " s ago");
             }
         } else if (backfilling && now - lastBehind > backfillHoldMillis) {
             backfill(false, "no batch behind by more than " + backfillAfterMillis / 1000 + " s for " + backfillHoldMillis / 1000 + " s");

@@ -2,6 +2,9 @@ package nc.opt.waits;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.Exchange;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.Test;
 
 import com.sun.net.httpserver.HttpServer;
@@ -23,6 +26,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -152,51 +156,130 @@ class OpenSearchIndexerTest {
     }
 
     private static int mostBulkRequestsAtOnce(int maxInFlight, int consumers) throws Exception {
-        AtomicInteger now = new AtomicInteger();
-        AtomicInteger most = new AtomicInteger();
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.setExecutor(Executors.newCachedThreadPool());
-        server.createContext("/_bulk", http -> {
-            most.accumulateAndGet(now.incrementAndGet(), Math::max);
+        try (StubServer server = new StubServer(300)) {
+            OpenSearchIndexer indexer = new OpenSearchIndexer();
+            indexer.setUrl(server.url());
+            indexer.setMaxInFlight(maxInFlight);
+            indexer.start();
+            ExecutorService threads = Executors.newFixedThreadPool(consumers);
             try {
-                http.getRequestBody().readAllBytes();
-                Thread.sleep(300);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                CountDownLatch ready = new CountDownLatch(consumers);
+                List<Future<List<OpenSearchIndexer.Doc>>> sent = new ArrayList<>();
+                for (int i = 0; i < consumers; i++) {
+                    OpenSearchIndexer.Doc doc = indexer.toDoc(utf8(READING.replace("1436", "14" + i)), null);
+                    sent.add(threads.submit(() -> {
+                        ready.countDown();
+                        ready.await();
+                        return indexer.bulk(List.of(doc), new ArrayList<Map<String, Object>>());
+                    }));
+                }
+                for (Future<List<OpenSearchIndexer.Doc>> one : sent) {
+                    assertEquals(List.of(), one.get(), "indexed, nothing to send again");
+                }
+                return server.mostBulksAtOnce.get();
             } finally {
-                now.decrementAndGet();
+                threads.shutdownNow();
+                indexer.stop();
             }
-            byte[] answer = utf8("{\"errors\":false}");
-            http.getResponseHeaders().set("Content-Type", "application/json");
-            http.sendResponseHeaders(200, answer.length);
-            http.getResponseBody().write(answer);
-            http.close();
-        });
-        server.start();
-        OpenSearchIndexer indexer = new OpenSearchIndexer();
-        indexer.setUrl("http://127.0.0.1:" + server.getAddress().getPort());
-        indexer.setMaxInFlight(maxInFlight);
-        indexer.start();
-        ExecutorService threads = Executors.newFixedThreadPool(consumers);
-        try {
-            CountDownLatch ready = new CountDownLatch(consumers);
-            List<Future<List<OpenSearchIndexer.Doc>>> sent = new ArrayList<>();
-            for (int i = 0; i < consumers; i++) {
-                OpenSearchIndexer.Doc doc = indexer.toDoc(utf8(READING.replace("1436", "14" + i)), null);
-                sent.add(threads.submit(() -> {
-                    ready.countDown();
-                    ready.await();
-                    return indexer.bulk(List.of(doc), new ArrayList<Map<String, Object>>());
-                }));
+        }
+    }
+
+    /**
+     * One consumer reads two partitions: a batch holds records of both. When one partition is 10
+     * minutes behind, the batch is behind, whichever partition its last record came from; the
+     * indices then refresh every index.backfill.refresh-interval. A batch of fresh records is not.
+     */
+    @Test
+    void aBatchIsBehindWhenAnyOfItsRecordsIsOld() throws Exception {
+        long now = System.currentTimeMillis();
+        long tenMinutesAgo = now - 600_000;
+        assertEquals(List.of("{\"index\":{\"refresh_interval\":\"30s\"}}"), backfillSettingsAfter(List.of(tenMinutesAgo, now)),
+                "the old partition first, a fresh one last");
+        assertEquals(List.of("{\"index\":{\"refresh_interval\":\"30s\"}}"), backfillSettingsAfter(List.of(now, tenMinutesAgo)),
+                "a fresh partition first, the old one last");
+        assertEquals(List.of(), backfillSettingsAfter(List.of(now - 1_000, now)), "all fresh: no backfill");
+    }
+
+    /** indexes one batch of records written at these times; returns the refresh-interval settings sent after the start-up ones */
+    private static List<String> backfillSettingsAfter(List<Long> writtenAt) throws Exception {
+        try (StubServer server = new StubServer(0); DefaultCamelContext camel = new DefaultCamelContext()) {
+            OpenSearchIndexer indexer = new OpenSearchIndexer();
+            indexer.setUrl(server.url());
+            indexer.setIndexName("unit-backfill");
+            indexer.setBackfillRefreshInterval("30s");
+            indexer.setBackfillAfterMillis(30_000);
+            indexer.start();
+            try {
+                indexer.ensureTemplate(); // the start-up settings (the template's 1s given back) are not looked at
+                server.settings.clear();
+                List<Exchange> batch = new ArrayList<>();
+                for (int i = 0; i < writtenAt.size(); i++) {
+                    Exchange record = new DefaultExchange(camel);
+                    record.getMessage().setBody(utf8(READING.replace("1436", "14" + i)));
+                    record.getMessage().setHeader("kafka.KEY", "14" + i);
+                    record.getMessage().setHeader("kafka.PARTITION", i);
+                    record.getMessage().setHeader("kafka.TIMESTAMP", writtenAt.get(i));
+                    batch.add(record);
+                }
+                Exchange exchange = new DefaultExchange(camel);
+                exchange.getMessage().setBody(batch);
+                assertEquals(List.of(), indexer.index(exchange), "no dead letter");
+                assertEquals(writtenAt.size(), exchange.getProperty("indexedCount", Integer.class));
+                return List.copyOf(server.settings);
+            } finally {
+                indexer.stop();
             }
-            for (Future<List<OpenSearchIndexer.Doc>> one : sent) {
-                assertEquals(List.of(), one.get(), "indexed, nothing to send again");
-            }
-            return most.get();
-        } finally {
-            threads.shutdownNow();
-            indexer.stop();
+        }
+    }
+
+    /**
+     * Not OpenSearch: an HTTP server that answers every bulk request {"errors":false} after a delay
+     * (counting how many it holds at once), records the bodies of PUT .../_settings and answers the
+     * rest 200 {}.
+     */
+    static final class StubServer implements AutoCloseable {
+        final AtomicInteger mostBulksAtOnce = new AtomicInteger();
+        final List<String> settings = new CopyOnWriteArrayList<>();
+        private final AtomicInteger bulksNow = new AtomicInteger();
+        private final HttpServer server;
+        private final ExecutorService threads = Executors.newCachedThreadPool();
+
+        StubServer(long bulkMillis) throws IOException {
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            server.setExecutor(threads);
+            server.createContext("/", http -> {
+                byte[] request = http.getRequestBody().readAllBytes();
+                String answer = "{}";
+                if (http.getRequestURI().getPath().equals("/_bulk")) {
+                    mostBulksAtOnce.accumulateAndGet(bulksNow.incrementAndGet(), Math::max);
+                    try {
+                        Thread.sleep(bulkMillis);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    } finally {
+                        bulksNow.decrementAndGet();
+                    }
+                    answer = "{\"errors\":false}";
+                } else if (http.getRequestMethod().equals("PUT") && http.getRequestURI().getPath().endsWith("/_settings")) {
+                    settings.add(new String(request, StandardCharsets.UTF_8));
+                }
+                byte[] body = utf8(answer);
+                http.getResponseHeaders().set("Content-Type", "application/json");
+                http.sendResponseHeaders(200, body.length);
+                http.getResponseBody().write(body);
+                http.close();
+            });
+            server.start();
+        }
+
+        String url() {
+            return "http://127.0.0.1:" + server.getAddress().getPort();
+        }
+
+        @Override
+        public void close() {
             server.stop(0);
+            threads.shutdownNow();
         }
     }
 }
