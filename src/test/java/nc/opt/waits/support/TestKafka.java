@@ -34,7 +34,7 @@ public final class TestKafka {
                 kit.startup();
                 kit.waitForReadyBrokers();
                 cluster = kit;
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> TestOpenSearch.timed("the test Kafka broker closed", kit::close)));
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> ShutdownLog.timed("the test Kafka broker closed", kit::close)));
             } catch (Exception e) {
                 throw new IllegalStateException("cannot start the test Kafka broker", e);
             }

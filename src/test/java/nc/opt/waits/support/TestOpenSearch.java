@@ -2,10 +2,7 @@ package nc.opt.waits.support;
 
 import java.io.File;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -37,7 +34,7 @@ public final class TestOpenSearch {
                 stack("reset");
                 start();
                 url = "http://127.0.0.1:" + port;
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> timed("the test OpenSearch stopped", TestOpenSearch::stop)));
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> ShutdownLog.timed("the test OpenSearch stopped", TestOpenSearch::stop)));
             } catch (IOException | InterruptedException e) {
                 throw new IllegalStateException("cannot start the test OpenSearch", e);
             }
@@ -51,31 +48,6 @@ public final class TestOpenSearch {
 
     public static void stop() throws IOException, InterruptedException {
         stack("down", "opensearch");
-    }
-
-    interface Step {
-        void run() throws Exception;
-    }
-
-    /**
-     * Runs a shutdown hook's step and appends how long it took to target/test-logs/shutdown.log: the
-     * test JVM has to exit within failsafe's forkedProcessExitTimeoutInSeconds once the tests are done.
-     */
-    static void timed(String what, Step step) {
-        long start = System.nanoTime();
-        String outcome;
-        try {
-            step.run();
-            outcome = "";
-        } catch (Exception e) {
-            outcome = " (failed: " + e + ")"; // the JVM is going away: written down, not thrown
-        }
-        String line = Instant.now() + " " + what + " in " + (System.nanoTime() - start) / 1_000_000 + " ms" + outcome + "\n";
-        try {
-            Files.writeString(Path.of("target/test-logs/shutdown.log"), line, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        } catch (IOException ignored) {
-            // nowhere to write it
-        }
     }
 
     private static void stack(String... command) throws IOException, InterruptedException {
