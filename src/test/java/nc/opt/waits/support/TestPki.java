@@ -22,22 +22,13 @@ public final class TestPki {
      */
     public static void make(Path dir, String storePass, String caName) throws Exception {
         String ca = dir.resolve("ca.p12").toString();
-        String server = dir.resolve("server.p12").toString();
-        String csr = dir.resolve("server.csr").toString();
-        String serverPem = dir.resolve("server.pem").toString();
-        String caPem = dir.resolve("ca.pem").toString();
         keytool(dir, "-genkeypair", "-alias", "ca", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
                 "-dname", "CN=" + caName, "-ext", "bc:c", "-ext", "ku:c=keyCertSign,cRLSign",
                 "-keystore", ca, "-storetype", "PKCS12", "-storepass", storePass);
-        keytool(dir, "-exportcert", "-rfc", "-alias", "ca", "-keystore", ca, "-storepass", storePass, "-file", caPem);
-        keytool(dir, "-genkeypair", "-alias", "server", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
-                "-dname", "CN=localhost", "-keystore", server, "-storetype", "PKCS12", "-storepass", storePass);
-        keytool(dir, "-certreq", "-alias", "server", "-keystore", server, "-storepass", storePass, "-file", csr);
-        keytool(dir, "-gencert", "-alias", "ca", "-keystore", ca, "-storepass", storePass, "-infile", csr, "-outfile", serverPem,
-                "-rfc", "-validity", "2", "-ext", "san=ip:127.0.0.1,dns:localhost",
-                "-ext", "ku:c=digitalSignature,keyEncipherment", "-ext", "eku=serverAuth,clientAuth"); // clientAuth too: a Kafka broker is a client of the others
-        keytool(dir, "-importcert", "-noprompt", "-alias", "ca", "-file", caPem, "-keystore", server, "-storepass", storePass);
-        keytool(dir, "-importcert", "-alias", "server", "-file", serverPem, "-keystore", server, "-storepass", storePass);
+        keytool(dir, "-exportcert", "-rfc", "-alias", "ca", "-keystore", ca, "-storepass", storePass, "-file", dir.resolve("ca.pem").toString());
+        // clientAuth too: a Kafka broker is a client of the others
+        signedKeystore(dir, "server.p12", "server", storePass, storePass, "CN=localhost",
+                "-ext", "san=ip:127.0.0.1,dns:localhost", "-ext", "eku=serverAuth,clientAuth");
     }
 
     /**
@@ -45,19 +36,30 @@ public final class TestPki {
      * the common name cn and its certificate signed by the CA of {@link #make} (made with caStorePass).
      */
     public static Path clientKeystore(Path dir, String fileName, String storePass, String caStorePass, String cn) throws Exception {
-        Path store = dir.resolve(fileName);
-        String csr = dir.resolve(fileName + ".csr").toString();
-        String pem = dir.resolve(fileName + ".pem").toString();
-        keytool(dir, "-genkeypair", "-alias", "client", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
-                "-dname", "CN=" + cn, "-keystore", store.toString(), "-storetype", "PKCS12", "-storepass", storePass);
-        keytool(dir, "-certreq", "-alias", "client", "-keystore", store.toString(), "-storepass", storePass, "-file", csr);
-        keytool(dir, "-gencert", "-alias", "ca", "-keystore", dir.resolve("ca.p12").toString(), "-storepass", caStorePass,
-                "-infile", csr, "-outfile", pem, "-rfc", "-validity", "2",
-                "-ext", "ku:c=digitalSignature,keyEncipherment", "-ext", "eku=clientAuth");
+        return signedKeystore(dir, fileName, "client", storePass, caStorePass, "CN=" + cn, "-ext", "eku=clientAuth");
+    }
+
+    /**
+     * dir/fileName (PKCS12, password storePass): a new key under alias, its certificate for dname
+     * signed by the CA of dir/ca.p12 (password caStorePass) with the extensions given, and the CA's.
+     */
+    private static Path signedKeystore(Path dir, String fileName, String alias, String storePass, String caStorePass,
+                                       String dname, String... extensions) throws Exception {
+        String store = dir.resolve(fileName).toString();
+        String csr = store + ".csr";
+        String pem = store + ".pem";
+        keytool(dir, "-genkeypair", "-alias", alias, "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
+                "-dname", dname, "-keystore", store, "-storetype", "PKCS12", "-storepass", storePass);
+        keytool(dir, "-certreq", "-alias", alias, "-keystore", store, "-storepass", storePass, "-file", csr);
+        List<String> gencert = new ArrayList<>(List.of("-gencert", "-alias", "ca", "-keystore", dir.resolve("ca.p12").toString(),
+                "-storepass", caStorePass, "-infile", csr, "-outfile", pem, "-rfc", "-validity", "2",
+                "-ext", "ku:c=digitalSignature,keyEncipherment"));
+        gencert.addAll(List.of(extensions));
+        keytool(dir, gencert.toArray(new String[0]));
         keytool(dir, "-importcert", "-noprompt", "-alias", "ca", "-file", dir.resolve("ca.pem").toString(),
-                "-keystore", store.toString(), "-storepass", storePass);
-        keytool(dir, "-importcert", "-alias", "client", "-file", pem, "-keystore", store.toString(), "-storepass", storePass);
-        return store;
+                "-keystore", store, "-storepass", storePass);
+        keytool(dir, "-importcert", "-alias", alias, "-file", pem, "-keystore", store, "-storepass", storePass);
+        return Path.of(store);
     }
 
     /** A PKCS12 trust store holding only the CA of {@link #make} (dir/ca.pem), as a client is given. */
