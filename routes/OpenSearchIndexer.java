@@ -148,7 +148,7 @@ public class OpenSearchIndexer {
                     .setTlsStrategy(ClientTlsStrategyBuilder.create().setSslContext(tls).build()).build()));
         }
         client = builder.build();
-        inFlight = maxInFlight > 0 ? new Semaphore(maxInFlight, true) : null;
+        inFlight = new Semaphore(maxInFlight > 0 ? maxInFlight : Integer.MAX_VALUE, true);
         LOG.info("Indexing into OpenSearch at {} (alias {}, monthly indices {}-yyyy.MM){}", url, indexName, indexName,
                 username.isBlank() ? "" : ", basic auth as " + username);
     }
@@ -357,15 +357,11 @@ public class OpenSearchIndexer {
 
     /** Sends a bulk request once a place in flight is free; returns its failed items (null: none). */
     private JsonNode send(Request request) throws IOException {
-        if (inFlight != null) {
-            inFlight.acquireUninterruptibly();
-        }
+        inFlight.acquireUninterruptibly();
         try {
             return failedItems(client.performRequest(request));
         } finally {
-            if (inFlight != null) {
-                inFlight.release();
-            }
+            inFlight.release();
         }
     }
 
