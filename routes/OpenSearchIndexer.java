@@ -453,12 +453,7 @@ public class OpenSearchIndexer {
     String monthlyIndex(Instant observed) {
         LocalDate day = LocalDate.ofEpochDay(Math.floorDiv(observed.getEpochSecond(), 86_400));
         int month = day.getYear() * 100 + day.getMonthValue();
-        String index = monthlyIndices.get(month);
-        if (index == null) {
-            index = indexName + "-" + MONTH.format(observed);
-            monthlyIndices.put(month, index);
-        }
-        return index;
+        return monthlyIndices.computeIfAbsent(month, m -> indexName + "-" + MONTH.format(observed));
     }
 
     /**
