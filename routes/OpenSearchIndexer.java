@@ -46,7 +46,12 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Indexes a batch of reading records from Kafka into OpenSearch with the bulk API, so that nothing
@@ -92,6 +97,16 @@ public class OpenSearchIndexer {
      */
     private int maxInFlight = 0;
     private Semaphore inFlight;
+    /**
+     * A batch of at least twice this many documents is sent as two bulk requests at once when no
+     * other consumer is indexing and two places in flight are free: the last partition of a
+     * backlog (the others caught up) then keeps two requests in flight, not one. 0: never split.
+     */
+    private int splitMinDocs = 500;
+    /** the consumers inside index() now */
+    private final AtomicInteger indexing = new AtomicInteger();
+    /** sends the second half of a split batch */
+    private ExecutorService halves;
     // backfill: while the route is behind (a backlog), the index refreshes less often: refreshing
     // every second costs OpenSearch merges and CPU that a backlog does not need (see the benchmark)
     /** the refresh interval while behind, e.g. "30s"; empty: the index's interval is never changed */
@@ -149,6 +164,12 @@ public class OpenSearchIndexer {
         }
         client = builder.build();
         inFlight = new Semaphore(maxInFlight > 0 ? maxInFlight : Integer.MAX_VALUE, true);
+        AtomicInteger threads = new AtomicInteger();
+        halves = Executors.newCachedThreadPool(task -> {
+            Thread thread = new Thread(task, "opensearch-bulk-" + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
         LOG.info("Indexing into OpenSearch at {} (alias {}, monthly indices {}-yyyy.MM){}", url, indexName, indexName,
                 username.isBlank() ? "" : ", basic auth as " + username);
     }
@@ -162,6 +183,9 @@ public class OpenSearchIndexer {
             }
             client.close();
         }
+        if (halves != null) {
+            halves.shutdownNow();
+        }
     }
 
     /**
@@ -169,6 +193,15 @@ public class OpenSearchIndexer {
      * records that are not readings, and documents OpenSearch refused as invalid.
      */
     public List<Map<String, Object>> index(Exchange exchange) throws InterruptedException {
+        indexing.incrementAndGet();
+        try {
+            return indexBatch(exchange);
+        } finally {
+            indexing.decrementAndGet();
+        }
+    }
+
+    private List<Map<String, Object>> indexBatch(Exchange exchange) throws InterruptedException {
         List<?> batch = exchange.getMessage().getBody(List.class);
         List<Map<String, Object>> deadLetters = new ArrayList<>();
         List<Doc> pending = new ArrayList<>(batch.size());
@@ -197,7 +230,7 @@ public class OpenSearchIndexer {
             String failure;
             try {
                 ensureTemplate();
-                pending = bulk(pending, deadLetters);
+                pending = bulkInParts(pending, deadLetters);
                 failure = pending.isEmpty() ? null : pending.size() + " items refused for a passing reason (429, 5xx, 401/403)";
             } catch (IOException e) {
                 failure = e.getClass().getSimpleName() + ": " + e.getMessage();
@@ -303,6 +336,45 @@ public class OpenSearchIndexer {
             deadSinceLog = 0;
             lastLog = now;
         }
+    }
+
+    /**
+     * Sends the documents as one bulk request, or as two at once when this consumer is the only one
+     * indexing and two places in flight are free (see splitMinDocs). Returns the documents to send
+     * again, adds the refused ones to deadLetters; when a request fails, it throws, and the caller
+     * sends all the documents again (the same ids: nothing is indexed twice).
+     */
+    List<Doc> bulkInParts(List<Doc> docs, List<Map<String, Object>> deadLetters) throws IOException, InterruptedException {
+        if (splitMinDocs <= 0 || docs.size() < 2 * splitMinDocs || indexing.get() > 1 || inFlight.availablePermits() < 2) {
+            return bulk(docs, deadLetters);
+        }
+        int half = docs.size() / 2;
+        List<Map<String, Object>> firstDead = new ArrayList<>();
+        List<Map<String, Object>> secondDead = new ArrayList<>();
+        Future<List<Doc>> second = halves.submit(() -> bulk(docs.subList(half, docs.size()), secondDead));
+        List<Doc> retry = new ArrayList<>();
+        Throwable failed = null;
+        try {
+            retry.addAll(bulk(docs.subList(0, half), firstDead));
+        } catch (IOException | RuntimeException e) {
+            failed = e;
+        }
+        try {
+            retry.addAll(second.get()); // waited for even when the first half failed: no request left behind
+        } catch (ExecutionException e) {
+            failed = failed == null ? e.getCause() : failed;
+        }
+        // on a failure, the dead letters of both halves are dropped: all the documents are sent again
+        if (failed instanceof IOException io) {
+            throw io;
+        } else if (failed instanceof RuntimeException runtime) {
+            throw runtime;
+        } else if (failed != null) {
+            throw (Error) failed;
+        }
+        deadLetters.addAll(firstDead);
+        deadLetters.addAll(secondDead);
+        return retry;
     }
 
     /** Sends one bulk request; returns the documents to send again, adds the refused ones to deadLetters. */
@@ -626,6 +698,10 @@ public class OpenSearchIndexer {
 
     public void setMaxInFlight(int maxInFlight) {
         this.maxInFlight = maxInFlight;
+    }
+
+    public void setSplitMinDocs(int splitMinDocs) {
+        this.splitMinDocs = splitMinDocs;
     }
 
     public void setBackfillRefreshInterval(String backfillRefreshInterval) {

@@ -21,6 +21,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -185,6 +186,108 @@ class OpenSearchIndexerTest {
     }
 
     /**
+     * At the end of a backlog, the consumer of the largest partition indexes alone: its batch of
+     * 1,000 goes as two bulk requests of 500 at once (the server takes 300 ms per answer). As one
+     * request: with split-min-docs 0, or when only one place in flight is free (max-in-flight 1).
+     */
+    @Test
+    void aConsumerIndexingAloneSendsItsBatchAsTwoRequestsAtOnce() throws Exception {
+        try (StubServer server = new StubServer(300); DefaultCamelContext camel = new DefaultCamelContext()) {
+            OpenSearchIndexer split = started(server, 2, 500);
+            OpenSearchIndexer whole = started(server, 2, 0);
+            OpenSearchIndexer onePlace = started(server, 1, 500);
+            try {
+                assertEquals(List.of(), split.index(batch(camel, 10_000, 1_000)), "no dead letter");
+                assertEquals(List.of(500, 500), server.bulkSizes);
+                assertEquals(2, server.mostBulksAtOnce.get(), "both halves at once");
+                assertEquals(1_000, Set.copyOf(server.acceptedIds).size(), "every document");
+
+                server.bulkSizes.clear();
+                server.mostBulksAtOnce.set(0);
+                whole.index(batch(camel, 20_000, 1_000));
+                onePlace.index(batch(camel, 30_000, 1_000));
+                assertEquals(List.of(1_000, 1_000), server.bulkSizes);
+                assertEquals(1, server.mostBulksAtOnce.get());
+            } finally {
+                split.stop();
+                whole.stop();
+                onePlace.stop();
+            }
+        }
+    }
+
+    /** While another consumer is indexing (its request held 1 s by the server), a batch goes whole. */
+    @Test
+    void aConsumerDoesNotSplitItsBatchWhileAnotherIsIndexing() throws Exception {
+        ExecutorService other = Executors.newSingleThreadExecutor();
+        try (StubServer server = new StubServer(1_000); DefaultCamelContext camel = new DefaultCamelContext()) {
+            OpenSearchIndexer indexer = started(server, 3, 500);
+            try {
+                Future<?> first = other.submit(() -> indexer.index(batch(camel, 10_000, 1)));
+                for (int i = 0; i < 500 && server.bulksNow.get() == 0; i++) {
+                    Thread.sleep(10);
+                }
+                assertEquals(1, server.bulksNow.get(), "the other consumer's request is held");
+                indexer.index(batch(camel, 20_000, 1_000));
+                first.get();
+                assertEquals(List.of(1, 1_000), server.bulkSizes);
+            } finally {
+                indexer.stop();
+            }
+        } finally {
+            other.shutdownNow();
+        }
+    }
+
+    /**
+     * One half of a split batch is refused (503, a passing failure): that half is sent again (as one
+     * request: 500 documents are too few to split), every document is indexed once, none dead-lettered.
+     */
+    @Test
+    void whenOneHalfIsRefusedThatHalfIsSentAgain() throws Exception {
+        try (StubServer server = new StubServer(50); DefaultCamelContext camel = new DefaultCamelContext()) {
+            server.refuseBulks.set(1);
+            OpenSearchIndexer indexer = started(server, 2, 500);
+            indexer.setRetryInitialMillis(10);
+            try {
+                Exchange exchange = batch(camel, 10_000, 1_000);
+                assertEquals(List.of(), indexer.index(exchange), "no dead letter");
+                assertEquals(List.of(500, 500, 500), server.bulkSizes);
+                assertEquals(1_000, server.acceptedIds.size());
+                assertEquals(1_000, Set.copyOf(server.acceptedIds).size(), "every document, once");
+                assertEquals(1_000, exchange.getProperty("indexedCount", Integer.class));
+                assertEquals(1, exchange.getProperty("retries", Integer.class));
+            } finally {
+                indexer.stop();
+            }
+        }
+    }
+
+    private static OpenSearchIndexer started(StubServer server, int maxInFlight, int splitMinDocs) throws Exception {
+        OpenSearchIndexer indexer = new OpenSearchIndexer();
+        indexer.setUrl(server.url());
+        indexer.setIndexName("unit-split");
+        indexer.setMaxInFlight(maxInFlight);
+        indexer.setSplitMinDocs(splitMinDocs);
+        indexer.start();
+        return indexer;
+    }
+
+    /** a batch as the Kafka consumer hands it on: the exchanges of count readings of agencies firstAgency, firstAgency + 1... */
+    private static Exchange batch(DefaultCamelContext camel, int firstAgency, int count) {
+        List<Exchange> records = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            Exchange record = new DefaultExchange(camel);
+            record.getMessage().setBody(utf8(READING.replace("1436", String.valueOf(firstAgency + i))));
+            record.getMessage().setHeader("kafka.KEY", String.valueOf(firstAgency + i));
+            records.add(record);
+        }
+        Exchange exchange = new DefaultExchange(camel);
+        exchange.getMessage().setBody(records);
+        return exchange;
+    }
+
+    /**
      * One consumer reads two partitions: a batch holds records of both. When one partition is 10
      * minutes behind, the batch is behind, whichever partition its last record came from; the
      * indices then refresh every index.backfill.refresh-interval. A batch of fresh records is not.
@@ -240,7 +343,13 @@ class OpenSearchIndexerTest {
     static final class StubServer implements AutoCloseable {
         final AtomicInteger mostBulksAtOnce = new AtomicInteger();
         final List<String> settings = new CopyOnWriteArrayList<>();
-        private final AtomicInteger bulksNow = new AtomicInteger();
+        /** the documents of each bulk request, in the order they came */
+        final List<Integer> bulkSizes = new CopyOnWriteArrayList<>();
+        /** the ids of the documents of the bulk requests answered 200 */
+        final List<String> acceptedIds = new CopyOnWriteArrayList<>();
+        /** the next this many bulk requests are answered 503 */
+        final AtomicInteger refuseBulks = new AtomicInteger();
+        final AtomicInteger bulksNow = new AtomicInteger();
         private final HttpServer server;
         private final ExecutorService threads = Executors.newCachedThreadPool();
 
@@ -250,8 +359,11 @@ class OpenSearchIndexerTest {
             server.createContext("/", http -> {
                 byte[] request = http.getRequestBody().readAllBytes();
                 String answer = "{}";
+                int status = 200;
                 if (http.getRequestURI().getPath().equals("/_bulk")) {
                     mostBulksAtOnce.accumulateAndGet(bulksNow.incrementAndGet(), Math::max);
+                    String[] lines = new String(request, StandardCharsets.UTF_8).split("\n");
+                    bulkSizes.add(lines.length / 2);
                     try {
                         Thread.sleep(bulkMillis);
                     } catch (InterruptedException e) {
@@ -259,13 +371,20 @@ class OpenSearchIndexerTest {
                     } finally {
                         bulksNow.decrementAndGet();
                     }
-                    answer = "{\"errors\":false}";
+                    if (refuseBulks.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                        status = 503;
+                    } else {
+                        for (int i = 0; i < lines.length; i += 2) {
+                            acceptedIds.add(JSON.readTree(lines[i]).path("index").path("_id").asText());
+                        }
+                        answer = "{\"errors\":false}";
+                    }
                 } else if (http.getRequestMethod().equals("PUT") && http.getRequestURI().getPath().endsWith("/_settings")) {
                     settings.add(new String(request, StandardCharsets.UTF_8));
                 }
                 byte[] body = utf8(answer);
                 http.getResponseHeaders().set("Content-Type", "application/json");
-                http.sendResponseHeaders(200, body.length);
+                http.sendResponseHeaders(status, body.length);
                 http.getResponseBody().write(body);
                 http.close();
             });
