@@ -103,6 +103,8 @@ public class OpenSearchIndexer {
      * backlog (the others caught up) then keeps two requests in flight, not one. 0: never split.
      */
     private int splitMinDocs = 500;
+    /** batches split since the last progress line */
+    private final AtomicInteger splitSinceLog = new AtomicInteger();
     /** the consumers inside index() now */
     private final AtomicInteger indexing = new AtomicInteger();
     /** sends the second half of a split batch */
@@ -330,8 +332,10 @@ public class OpenSearchIndexer {
         totalIndexed += indexed;
         long now = System.currentTimeMillis();
         if (now - lastLog >= progressLogMillis) {
-            LOG.info("Indexed {} readings in the last {} s ({} per second), {} dead-lettered; {} since start",
-                    indexedSinceLog, (now - lastLog) / 1000, indexedSinceLog * 1000 / Math.max(1, now - lastLog), deadSinceLog, totalIndexed);
+            int split = splitSinceLog.getAndSet(0);
+            LOG.info("Indexed {} readings in the last {} s ({} per second), {} dead-lettered; {} since start{}",
+                    indexedSinceLog, (now - lastLog) / 1000, indexedSinceLog * 1000 / Math.max(1, now - lastLog), deadSinceLog, totalIndexed,
+                    split == 0 ? "" : "; " + split + " batches sent as two requests (their consumer alone)");
             indexedSinceLog = 0;
             deadSinceLog = 0;
             lastLog = now;
@@ -348,6 +352,7 @@ public class OpenSearchIndexer {
         if (splitMinDocs <= 0 || docs.size() < 2 * splitMinDocs || indexing.get() > 1 || inFlight.availablePermits() < 2) {
             return bulk(docs, deadLetters);
         }
+        splitSinceLog.incrementAndGet();
         int half = docs.size() / 2;
         List<Map<String, Object>> firstDead = new ArrayList<>();
         List<Map<String, Object>> secondDead = new ArrayList<>();

@@ -40,6 +40,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
@@ -308,6 +309,9 @@ public final class Harness {
             Map<TopicPartition, Long> ends = group == null ? null : endOffsets(topic);
             long rss = 0;
             double cpu = 0;
+            // when each partition's committed offset reached its end: the partitions hold unequal
+            // shares of the 63 agencies, so the last one ends alone (the tail of a backlog)
+            Map<Integer, Long> partitionDone = new TreeMap<>();
             while (count < expected) {
                 if (!process.isAlive()) {
                     throw new IllegalStateException(side + " exited with " + process.exitValue() + "; see " + LOGS.resolve(side + ".log"));
@@ -323,7 +327,13 @@ public final class Harness {
                 // with a long refresh_interval (the index route's backfill, or -1) the count only moves after a
                 // refresh: when the group has committed everything, refresh and count again
                 if (count < expected && group != null) {
-                    long committed = committed(group, ends);
+                    Map<TopicPartition, Long> offsets = committedByPartition(group, ends);
+                    long committed = offsets.values().stream().mapToLong(Long::longValue).sum();
+                    for (Map.Entry<TopicPartition, Long> p : offsets.entrySet()) {
+                        if (p.getValue() >= ends.get(p.getKey()) && ends.get(p.getKey()) > 0) {
+                            partitionDone.putIfAbsent(p.getKey().partition(), System.nanoTime());
+                        }
+                    }
                     if (committed > 0 && first == 0) {
                         first = System.nanoTime();
                     }
@@ -363,8 +373,17 @@ public final class Harness {
             double f2l = (end - first) / 1e9;
             double others = Math.max(0, busyS - cpu - osCpu - kafkaCpu - (cpu(ProcessHandle.current().pid()) - self0));
             boolean ok = note.equals("N") ? checked == expected : checked >= expected; // (b) keeps indexing until stopped
+            StringBuilder done = new StringBuilder();
+            if (!partitionDone.isEmpty() && ok && first > 0) {
+                done.append("; partitions committed to the end at");
+                for (Map.Entry<Integer, Long> p : partitionDone.entrySet()) {
+                    done.append(String.format(" p%d %,d: %.1f s,", p.getKey(), ends.get(new TopicPartition(topic, p.getKey())),
+                            (p.getValue() - first) / 1e9));
+                }
+                done.setLength(done.length() - 1);
+            }
             Result r = new Result(side, what, expected, checked, wall, f2l, rss, cpu, osCpu, kafkaCpu, others, busy, work,
-                    (ok ? "count OK" : "COUNT MISMATCH: expected " + expected) + (note.equals("N") ? "" : "; " + note));
+                    (ok ? "count OK" : "COUNT MISMATCH: expected " + expected) + (note.equals("N") ? "" : "; " + note) + done);
             say(String.format("side %s: %,d documents (expected %,d), %.1f s from start, %.1f s first->last, %,.0f docs/s, peak RSS %d MB, CPU %.1f s, OpenSearch CPU %.1f s",
                     side, checked, expected, wall, f2l, r.rate(), rss / 1024, cpu, osCpu));
             return r;
@@ -765,13 +784,18 @@ public final class Harness {
 
     /** The group's committed offsets summed over the topic's partitions. */
     static long committed(String group, Map<TopicPartition, Long> partitions) throws Exception {
+        return committedByPartition(group, partitions).values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** The group's committed offset of each of these partitions (0: none yet). */
+    static Map<TopicPartition, Long> committedByPartition(String group, Map<TopicPartition, Long> partitions) throws Exception {
         Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
-        long sum = 0;
+        Map<TopicPartition, Long> committed = new HashMap<>();
         for (TopicPartition tp : partitions.keySet()) {
             OffsetAndMetadata o = offsets.get(tp);
-            sum += o == null ? 0 : o.offset();
+            committed.put(tp, o == null ? 0 : o.offset());
         }
-        return sum;
+        return committed;
     }
 
     // ------------------------------------------------------------------------------------------
