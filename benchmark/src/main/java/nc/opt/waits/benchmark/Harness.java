@@ -56,6 +56,8 @@ public final class Harness {
     static final ObjectMapper JSON = new ObjectMapper();
     static final HttpClient HTTP = HttpClient.newHttpClient();
     static final String RUN = UUID.randomUUID().toString().substring(0, 6);
+    /** partitions of the backlog topic: the pipeline's (the brokers' num.partitions in stack/ and docker-compose.yml) */
+    static final int PARTITIONS = Integer.getInteger("bench.partitions", 3);
     static final String BOOTSTRAP = env("KAFKA_BOOTSTRAP", "127.0.0.1:" + env("KAFKA_PORT", "19092"));
     static final String OS = env("OPENSEARCH_URL", "http://127.0.0.1:" + env("OPENSEARCH_PORT", "19200"));
     static final Path REPO = Path.of(env("BENCH_REPO", ".")).toAbsolutePath().normalize();
@@ -103,12 +105,12 @@ public final class Harness {
 
     static void backlog(long n) throws Exception {
         String topic = "bench-readings-" + RUN;
-        createTopic(topic, 3);
+        createTopic(topic, PARTITIONS);
         long t0 = System.nanoTime();
         long bytes = produce(topic, 0, n);
         double loadS = (System.nanoTime() - t0) / 1e9;
-        String load = String.format("Loaded %,d readings (%,d bytes of JSON, %.0f bytes each) into %s (3 partitions) in %.1f s (%.0f msg/s)",
-                n, bytes, (double) bytes / n, topic, loadS, n / loadS);
+        String load = String.format("Loaded %,d readings (%,d bytes of JSON, %.0f bytes each) into %s (%d partitions) in %.1f s (%.0f msg/s)",
+                n, bytes, (double) bytes / n, topic, PARTITIONS, loadS, n / loadS);
         say(load);
         lines.add(load);
 
