@@ -446,9 +446,16 @@ public class OpenSearchIndexer {
 
     /** The index template, from the template file with this indexer's index name, installed once. */
     void ensureTemplate() throws IOException {
-        if (templateInstalled) {
-            return;
+        if (!templateInstalled) {
+            synchronized (this) { // once, when several consumers start at the same time
+                if (!templateInstalled) {
+                    installTemplate();
+                }
+            }
         }
+    }
+
+    private void installTemplate() throws IOException {
         ObjectNode template = (ObjectNode) JSON.readTree(Files.readString(Path.of(templateFile)));
         refreshInterval = template.path("template").path("settings").path("refresh_interval").asText("1s");
         template.putArray("index_patterns").add(indexName + "-*");
