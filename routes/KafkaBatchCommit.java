@@ -15,17 +15,9 @@ import java.util.Map;
  */
 public class KafkaBatchCommit {
     public void commit(Exchange exchange) {
-        commitRecords(exchange.getMessage().getBody(List.class));
-    }
-
-    /**
-     * Commits these records (Camel exchanges of Kafka records, in the order they were read): for
-     * each partition, the offset after its last record. On the consumer's own thread: a Kafka
-     * consumer is not thread-safe.
-     */
-    public void commitRecords(List<?> records) {
+        List<?> batch = exchange.getMessage().getBody(List.class);
         Map<Integer, KafkaManualCommit> lastOfEachPartition = new LinkedHashMap<>();
-        for (Object item : records) {
+        for (Object item : batch) {
             Exchange record = (Exchange) item;
             Integer partition = record.getMessage().getHeader(KafkaConstants.PARTITION, Integer.class);
             KafkaManualCommit commit = record.getMessage().getHeader(KafkaConstants.MANUAL_COMMIT, KafkaManualCommit.class);

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.hc.core5.http.ContentType;
@@ -99,16 +98,17 @@ public class OpenSearchIndexer {
     private int maxInFlight = 0;
     private Semaphore inFlight;
     /**
-     * Read-ahead: a batch of at least this many records (a full one: index.batch-size) is indexed
-     * in the background while its consumer reads and prepares the next one; index() then returns the
-     * batch before it, once indexed, for the route to commit. A smaller batch (the consumer has
-     * caught up) is indexed before index() returns, with the one before it. 0: no read-ahead.
+     * A batch of at least twice this many documents is sent as two bulk requests at once when no
+     * other consumer is indexing and two places in flight are free: the last partition of a
+     * backlog (the others caught up) then keeps two requests in flight, not one. 0: never split.
      */
-    private int readAheadRecords = 0;
-    /** index the read-ahead batches */
-    private ExecutorService background;
-    /** per consumer thread: its batch being indexed in the background */
-    private final ThreadLocal<Future<Outcome>> ahead = new ThreadLocal<>();
+    private int splitMinDocs = 500;
+    /** batches split since the last progress line */
+    private final AtomicInteger splitSinceLog = new AtomicInteger();
+    /** the consumers inside index() now */
+    private final AtomicInteger indexing = new AtomicInteger();
+    /** sends the second half of a split batch */
+    private ExecutorService halves;
     // backfill: while the route is behind (a backlog), the index refreshes less often: refreshing
     // every second costs OpenSearch merges and CPU that a backlog does not need (see the benchmark)
     /** the refresh interval while behind, e.g. "30s"; empty: the index's interval is never changed */
@@ -167,7 +167,7 @@ public class OpenSearchIndexer {
         client = builder.build();
         inFlight = new Semaphore(maxInFlight > 0 ? maxInFlight : Integer.MAX_VALUE, true);
         AtomicInteger threads = new AtomicInteger();
-        background = Executors.newCachedThreadPool(task -> {
+        halves = Executors.newCachedThreadPool(task -> {
             Thread thread = new Thread(task, "opensearch-bulk-" + threads.incrementAndGet());
             thread.setDaemon(true);
             return thread;
@@ -185,8 +185,8 @@ public class OpenSearchIndexer {
             }
             client.close();
         }
-        if (background != null) {
-            background.shutdownNow(); // batches left in the background are not committed: read again at the next start
+        if (halves != null) {
+            halves.shutdownNow();
         }
     }
 
@@ -194,55 +194,17 @@ public class OpenSearchIndexer {
      * Indexes the batch (the body: the exchanges of one Kafka poll) and returns the dead letters:
      * records that are not readings, and documents OpenSearch refused as invalid.
      */
-    public List<Map<String, Object>> index(Exchange exchange) throws Exception {
-        List<?> batch = exchange.getMessage().getBody(List.class);
-        CamelContext camel = exchange.getContext();
-        Future<Outcome> previous = ahead.get();
-        ahead.remove(); // whatever happens below, it is not handed on twice
-        List<Outcome> done = new ArrayList<>(2);
-        if (readAheadRecords > 0 && batch.size() >= readAheadRecords) {
-            Future<Outcome> current = background.submit(() -> indexBatch(batch, camel));
-            if (previous != null) {
-                done.add(outcome(previous));
-            }
-            ahead.set(current);
-        } else {
-            Outcome current = indexBatch(batch, camel);
-            if (previous != null) {
-                done.add(outcome(previous));
-            }
-            done.add(current);
-        }
-        List<Object> records = new ArrayList<>();
-        List<Map<String, Object>> deadLetters = new ArrayList<>();
-        int retries = 0;
-        for (Outcome one : done) {
-            records.addAll(one.records());
-            deadLetters.addAll(one.deadLetters());
-            retries += one.retries();
-        }
-        exchange.setProperty("indexedRecords", records);
-        exchange.setProperty("indexedCount", records.size() - deadLetters.size());
-        exchange.setProperty("deadLetterCount", deadLetters.size());
-        exchange.setProperty("retries", retries);
-        return deadLetters;
-    }
-
-    /** A batch indexed or dead-lettered: its records (Camel exchanges, to commit), its dead letters, the retries it took. */
-    record Outcome(List<?> records, List<Map<String, Object>> deadLetters, int retries) {
-    }
-
-    /** waits for a batch of the background; its failure (stopping while OpenSearch refuses) is this batch's failure */
-    private static Outcome outcome(Future<Outcome> batch) throws Exception {
+    public List<Map<String, Object>> index(Exchange exchange) throws InterruptedException {
+        indexing.incrementAndGet();
         try {
-            return batch.get();
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof Exception cause ? cause : e;
+            return indexBatch(exchange);
+        } finally {
+            indexing.decrementAndGet();
         }
     }
 
-    /** Indexes one batch, retrying until every document is indexed or dead-lettered. */
-    private Outcome indexBatch(List<?> batch, CamelContext camel) throws InterruptedException {
+    private List<Map<String, Object>> indexBatch(Exchange exchange) throws InterruptedException {
+        List<?> batch = exchange.getMessage().getBody(List.class);
         List<Map<String, Object>> deadLetters = new ArrayList<>();
         List<Doc> pending = new ArrayList<>(batch.size());
         boolean watchBacklog = !backfillRefreshInterval.isEmpty();
@@ -270,14 +232,14 @@ public class OpenSearchIndexer {
             String failure;
             try {
                 ensureTemplate();
-                pending = bulk(pending, deadLetters);
+                pending = bulkInParts(pending, deadLetters);
                 failure = pending.isEmpty() ? null : pending.size() + " items refused for a passing reason (429, 5xx, 401/403)";
             } catch (IOException e) {
                 failure = e.getClass().getSimpleName() + ": " + e.getMessage();
             }
             if (failure != null) {
                 failing(failure);
-                if (camel.isStopping()) {
+                if (exchange.getContext().isStopping()) {
                     throw new IllegalStateException("stopping while OpenSearch refuses (" + failure
                             + "): the batch is left uncommitted and will be read again");
                 }
@@ -296,7 +258,10 @@ public class OpenSearchIndexer {
             behind(System.currentTimeMillis() - oldestWritten);
         }
         progress(batch.size() - deadLetters.size(), deadLetters.size());
-        return new Outcome(batch, deadLetters, attempt);
+        exchange.setProperty("indexedCount", batch.size() - deadLetters.size());
+        exchange.setProperty("deadLetterCount", deadLetters.size());
+        exchange.setProperty("retries", attempt);
+        return deadLetters;
     }
 
     private synchronized void failing(String why) {
@@ -367,12 +332,54 @@ public class OpenSearchIndexer {
         totalIndexed += indexed;
         long now = System.currentTimeMillis();
         if (now - lastLog >= progressLogMillis) {
-            LOG.info("Indexed {} readings in the last {} s ({} per second), {} dead-lettered; {} since start",
-                    indexedSinceLog, (now - lastLog) / 1000, indexedSinceLog * 1000 / Math.max(1, now - lastLog), deadSinceLog, totalIndexed);
+            int split = splitSinceLog.getAndSet(0);
+            LOG.info("Indexed {} readings in the last {} s ({} per second), {} dead-lettered; {} since start{}",
+                    indexedSinceLog, (now - lastLog) / 1000, indexedSinceLog * 1000 / Math.max(1, now - lastLog), deadSinceLog, totalIndexed,
+                    split == 0 ? "" : "; " + split + " batches sent as two requests (their consumer alone)");
             indexedSinceLog = 0;
             deadSinceLog = 0;
             lastLog = now;
         }
+    }
+
+    /**
+     * Sends the documents as one bulk request, or as two at once when this consumer is the only one
+     * indexing and two places in flight are free (see splitMinDocs). Returns the documents to send
+     * again, adds the refused ones to deadLetters; when a request fails, it throws, and the caller
+     * sends all the documents again (the same ids: nothing is indexed twice).
+     */
+    List<Doc> bulkInParts(List<Doc> docs, List<Map<String, Object>> deadLetters) throws IOException, InterruptedException {
+        if (splitMinDocs <= 0 || docs.size() < 2 * splitMinDocs || indexing.get() > 1 || inFlight.availablePermits() < 2) {
+            return bulk(docs, deadLetters);
+        }
+        splitSinceLog.incrementAndGet();
+        int half = docs.size() / 2;
+        List<Map<String, Object>> firstDead = new ArrayList<>();
+        List<Map<String, Object>> secondDead = new ArrayList<>();
+        Future<List<Doc>> second = halves.submit(() -> bulk(docs.subList(half, docs.size()), secondDead));
+        List<Doc> retry = new ArrayList<>();
+        Throwable failed = null;
+        try {
+            retry.addAll(bulk(docs.subList(0, half), firstDead));
+        } catch (IOException | RuntimeException e) {
+            failed = e;
+        }
+        try {
+            retry.addAll(second.get()); // waited for even when the first half failed: no request left behind
+        } catch (ExecutionException e) {
+            failed = failed == null ? e.getCause() : failed;
+        }
+        // on a failure, the dead letters of both halves are dropped: all the documents are sent again
+        if (failed instanceof IOException io) {
+            throw io;
+        } else if (failed instanceof RuntimeException runtime) {
+            throw runtime;
+        } else if (failed != null) {
+            throw (Error) failed;
+        }
+        deadLetters.addAll(firstDead);
+        deadLetters.addAll(secondDead);
+        return retry;
     }
 
     /** Sends one bulk request; returns the documents to send again, adds the refused ones to deadLetters. */
@@ -705,8 +712,8 @@ public class OpenSearchIndexer {
         this.maxInFlight = maxInFlight;
     }
 
-    public void setReadAheadRecords(int readAheadRecords) {
-        this.readAheadRecords = readAheadRecords;
+    public void setSplitMinDocs(int splitMinDocs) {
+        this.splitMinDocs = splitMinDocs;
     }
 
     public void setBackfillRefreshInterval(String backfillRefreshInterval) {

@@ -186,86 +186,89 @@ class OpenSearchIndexerTest {
     }
 
     /**
-     * Read-ahead, one consumer thread, a server that holds each bulk 1 s: a full batch (100 records
-     * here) is still being indexed when index() returns, and nothing is handed on to commit; the next
-     * full batch goes out while the first is answered (two requests at once from one consumer), and
-     * hands the first on; a smaller batch (caught up) hands on the one before it and itself.
+     * At the end of a backlog, the consumer of the largest partition indexes alone: its batch of
+     * 1,000 goes as two bulk requests of 500 at once (the server takes 300 ms per answer). As one
+     * request: with split-min-docs 0, or when only one place in flight is free (max-in-flight 1).
      */
     @Test
-    void aFullBatchIsIndexedInTheBackgroundAndHandedOnWithTheNext() throws Exception {
-        try (StubServer server = new StubServer(1_000); DefaultCamelContext camel = new DefaultCamelContext()) {
-            OpenSearchIndexer indexer = started(server, 2, 100);
+    void aConsumerIndexingAloneSendsItsBatchAsTwoRequestsAtOnce() throws Exception {
+        try (StubServer server = new StubServer(300); DefaultCamelContext camel = new DefaultCamelContext()) {
+            OpenSearchIndexer split = started(server, 2, 500);
+            OpenSearchIndexer whole = started(server, 2, 0);
+            OpenSearchIndexer onePlace = started(server, 1, 500);
             try {
-                Exchange first = batch(camel, 10_000, 100);
-                assertEquals(List.of(), indexer.index(first));
-                assertEquals(List.of(), first.getProperty("indexedRecords", List.class), "nothing to commit yet");
-                assertEquals(List.of(), server.acceptedIds, "still being indexed");
+                assertEquals(List.of(), split.index(batch(camel, 10_000, 1_000)), "no dead letter");
+                assertEquals(List.of(500, 500), server.bulkSizes);
+                assertEquals(2, server.mostBulksAtOnce.get(), "both halves at once");
+                assertEquals(1_000, Set.copyOf(server.acceptedIds).size(), "every document");
 
-                Exchange second = batch(camel, 20_000, 100);
-                indexer.index(second);
-                assertEquals(first.getMessage().getBody(List.class), second.getProperty("indexedRecords", List.class));
-                assertEquals(100, second.getProperty("indexedCount", Integer.class));
-                assertEquals(2, server.mostBulksAtOnce.get(), "the second batch went out while the first was answered");
-
-                Exchange caughtUp = batch(camel, 30_000, 10);
-                indexer.index(caughtUp);
-                List<Object> both = new ArrayList<>(second.getMessage().getBody(List.class));
-                both.addAll(caughtUp.getMessage().getBody(List.class));
-                assertEquals(both, caughtUp.getProperty("indexedRecords", List.class));
-                assertEquals(210, Set.copyOf(server.acceptedIds).size(), "every document of the three batches");
+                server.bulkSizes.clear();
+                server.mostBulksAtOnce.set(0);
+                whole.index(batch(camel, 20_000, 1_000));
+                onePlace.index(batch(camel, 30_000, 1_000));
+                assertEquals(List.of(1_000, 1_000), server.bulkSizes);
+                assertEquals(1, server.mostBulksAtOnce.get());
             } finally {
-                indexer.stop();
+                split.stop();
+                whole.stop();
+                onePlace.stop();
             }
         }
     }
 
-    /** Without read-ahead (index.read-ahead-records 0), a full batch is indexed before index() returns, and handed on at once. */
+    /** While another consumer is indexing (its request held 1 s by the server), a batch goes whole. */
     @Test
-    void withoutReadAheadABatchIsIndexedBeforeIndexReturns() throws Exception {
-        try (StubServer server = new StubServer(300); DefaultCamelContext camel = new DefaultCamelContext()) {
-            OpenSearchIndexer indexer = started(server, 2, 0);
+    void aConsumerDoesNotSplitItsBatchWhileAnotherIsIndexing() throws Exception {
+        ExecutorService other = Executors.newSingleThreadExecutor();
+        try (StubServer server = new StubServer(1_000); DefaultCamelContext camel = new DefaultCamelContext()) {
+            OpenSearchIndexer indexer = started(server, 3, 500);
             try {
-                Exchange batch = batch(camel, 10_000, 100);
-                indexer.index(batch);
-                assertEquals(batch.getMessage().getBody(List.class), batch.getProperty("indexedRecords", List.class));
-                assertEquals(100, server.acceptedIds.size());
+                Future<?> first = other.submit(() -> indexer.index(batch(camel, 10_000, 1)));
+                for (int i = 0; i < 500 && server.bulksNow.get() == 0; i++) {
+                    Thread.sleep(10);
+                }
+                assertEquals(1, server.bulksNow.get(), "the other consumer's request is held");
+                indexer.index(batch(camel, 20_000, 1_000));
+                first.get();
+                assertEquals(List.of(1, 1_000), server.bulkSizes);
             } finally {
                 indexer.stop();
             }
+        } finally {
+            other.shutdownNow();
         }
     }
 
     /**
-     * A batch of the background refused twice (503, a passing failure) is handed on to commit only
-     * once it is indexed, with its retries: every document indexed, none dead-lettered.
+     * One half of a split batch is refused (503, a passing failure): that half is sent again (as one
+     * request: 500 documents are too few to split), every document is indexed once, none dead-lettered.
      */
     @Test
-    void aBackgroundBatchIsHandedOnOnlyOnceIndexed() throws Exception {
+    void whenOneHalfIsRefusedThatHalfIsSentAgain() throws Exception {
         try (StubServer server = new StubServer(50); DefaultCamelContext camel = new DefaultCamelContext()) {
-            server.refuseBulks.set(2);
-            OpenSearchIndexer indexer = started(server, 2, 100);
-            indexer.setRetryInitialMillis(100);
+            server.refuseBulks.set(1);
+            OpenSearchIndexer indexer = started(server, 2, 500);
+            indexer.setRetryInitialMillis(10);
             try {
-                Exchange full = batch(camel, 10_000, 100);
-                indexer.index(full);
-                assertEquals(List.of(), full.getProperty("indexedRecords", List.class));
-                Exchange caughtUp = batch(camel, 20_000, 10);
-                assertEquals(List.of(), indexer.index(caughtUp), "no dead letter");
-                assertEquals(110, caughtUp.getProperty("indexedRecords", List.class).size());
-                assertEquals(110, Set.copyOf(server.acceptedIds).size(), "every document");
-                assertEquals(2, caughtUp.getProperty("retries", Integer.class), "the full batch's two retries");
+                Exchange exchange = batch(camel, 10_000, 1_000);
+                assertEquals(List.of(), indexer.index(exchange), "no dead letter");
+                assertEquals(List.of(500, 500, 500), server.bulkSizes);
+                assertEquals(1_000, server.acceptedIds.size());
+                assertEquals(1_000, Set.copyOf(server.acceptedIds).size(), "every document, once");
+                assertEquals(1_000, exchange.getProperty("indexedCount", Integer.class));
+                assertEquals(1, exchange.getProperty("retries", Integer.class));
             } finally {
                 indexer.stop();
             }
         }
     }
 
-    private static OpenSearchIndexer started(StubServer server, int maxInFlight, int readAheadRecords) throws Exception {
+    private static OpenSearchIndexer started(StubServer server, int maxInFlight, int splitMinDocs) throws Exception {
         OpenSearchIndexer indexer = new OpenSearchIndexer();
         indexer.setUrl(server.url());
-        indexer.setIndexName("unit-read-ahead");
+        indexer.setIndexName("unit-split");
         indexer.setMaxInFlight(maxInFlight);
-        indexer.setReadAheadRecords(readAheadRecords);
+        indexer.setSplitMinDocs(splitMinDocs);
         indexer.start();
         return indexer;
     }
