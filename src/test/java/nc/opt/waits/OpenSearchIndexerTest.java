@@ -158,10 +158,7 @@ class OpenSearchIndexerTest {
 
     private static int mostBulkRequestsAtOnce(int maxInFlight, int consumers) throws Exception {
         try (StubServer server = new StubServer(300)) {
-            OpenSearchIndexer indexer = new OpenSearchIndexer();
-            indexer.setUrl(server.url());
-            indexer.setMaxInFlight(maxInFlight);
-            indexer.start();
+            OpenSearchIndexer indexer = started(server, maxInFlight, 0);
             ExecutorService threads = Executors.newFixedThreadPool(consumers);
             try {
                 CountDownLatch ready = new CountDownLatch(consumers);
@@ -277,14 +274,19 @@ class OpenSearchIndexerTest {
     private static Exchange batch(DefaultCamelContext camel, int firstAgency, int count) {
         List<Exchange> records = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            Exchange record = new DefaultExchange(camel);
-            record.getMessage().setBody(utf8(READING.replace("1436", String.valueOf(firstAgency + i))));
-            record.getMessage().setHeader("kafka.KEY", String.valueOf(firstAgency + i));
-            records.add(record);
+            records.add(record(camel, firstAgency + i));
         }
         Exchange exchange = new DefaultExchange(camel);
         exchange.getMessage().setBody(records);
         return exchange;
+    }
+
+    /** one record as the Kafka consumer hands it on: a reading of this agency, keyed by its id */
+    private static Exchange record(DefaultCamelContext camel, int agency) {
+        Exchange record = new DefaultExchange(camel);
+        record.getMessage().setBody(utf8(READING.replace("1436", String.valueOf(agency))));
+        record.getMessage().setHeader("kafka.KEY", String.valueOf(agency));
+        return record;
     }
 
     /**
@@ -317,9 +319,7 @@ class OpenSearchIndexerTest {
                 server.settings.clear();
                 List<Exchange> batch = new ArrayList<>();
                 for (int i = 0; i < writtenAt.size(); i++) {
-                    Exchange record = new DefaultExchange(camel);
-                    record.getMessage().setBody(utf8(READING.replace("1436", "14" + i)));
-                    record.getMessage().setHeader("kafka.KEY", "14" + i);
+                    Exchange record = record(camel, 1400 + i);
                     record.getMessage().setHeader("kafka.PARTITION", i);
                     record.getMessage().setHeader("kafka.TIMESTAMP", writtenAt.get(i));
                     batch.add(record);

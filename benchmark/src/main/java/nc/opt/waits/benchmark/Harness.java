@@ -330,7 +330,7 @@ public final class Harness {
                 // refresh: when the group has committed everything, refresh and count again
                 if (count < expected && group != null) {
                     Map<TopicPartition, Long> offsets = committedByPartition(group, ends);
-                    long committed = offsets.values().stream().mapToLong(Long::longValue).sum();
+                    long committed = total(offsets);
                     for (Map.Entry<TopicPartition, Long> p : offsets.entrySet()) {
                         if (p.getValue() >= ends.get(p.getKey()) && ends.get(p.getKey()) > 0) {
                             partitionDone.putIfAbsent(p.getKey().partition(), System.nanoTime());
@@ -786,7 +786,11 @@ public final class Harness {
 
     /** The group's committed offsets summed over the topic's partitions. */
     static long committed(String group, Map<TopicPartition, Long> partitions) throws Exception {
-        return committedByPartition(group, partitions).values().stream().mapToLong(Long::longValue).sum();
+        return total(committedByPartition(group, partitions));
+    }
+
+    static long total(Map<TopicPartition, Long> offsets) {
+        return offsets.values().stream().mapToLong(Long::longValue).sum();
     }
 
     /** The group's committed offset of each of these partitions (0: none yet). */
