@@ -17,7 +17,7 @@ import java.util.Map;
 
 /**
  * A real single-node KRaft Kafka broker (the broker Kafka's own tests use), started once in the
- * test JVM on a free port and shared by the test classes.
+ * test JVM on a free port and shared by the test classes (spark/'s tests compile it in too).
  */
 public final class TestKafka {
     private static KafkaClusterTestKit cluster;

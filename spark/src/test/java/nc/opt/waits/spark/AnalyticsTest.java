@@ -1,11 +1,12 @@
 package nc.opt.waits.spark;
 
+import nc.opt.waits.support.TestKafka;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import nc.opt.waits.spark.support.ExpectedAnalytics;
 import nc.opt.waits.spark.support.ExpectedAnalytics.Stats;
 import nc.opt.waits.spark.support.SparkApp;
-import nc.opt.waits.spark.support.TestKafka;
+import nc.opt.waits.spark.support.TestTopics;
 import nc.opt.waits.spark.support.TestOpenSearch;
 import nc.opt.waits.spark.support.TestReadings;
 import nc.opt.waits.spark.support.TestReadings.Reading;
@@ -63,12 +64,12 @@ class AnalyticsTest {
         overrides.put("analytics.top-n", String.valueOf(TOP_N));
         overrides.put("analytics.threshold-minutes", String.valueOf(THRESHOLD));
         String topic = overrides.get("kafka.topic.readings");
-        TestKafka.createTopic(topic, 3);
-        TestKafka.send(topic, records);
+        TestTopics.createTopic(topic, 3);
+        TestTopics.send(topic, records);
 
         try (SparkApp app = SparkApp.start(overrides)) {
             await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
-                    .until(() -> TestKafka.caughtUp(overrides.get("store.group-id"), topic));
+                    .until(() -> TestTopics.caughtUp(overrides.get("store.group-id"), topic));
             long[] stored = app.storedRowsAndKeys();
             assertEquals(readings.size(), stored[0], "one row per distinct reading");
             assertEquals(readings.size(), stored[1], "no reading twice");

@@ -1,7 +1,7 @@
 package nc.opt.waits.spark;
 
 import nc.opt.waits.spark.support.SparkApp;
-import nc.opt.waits.spark.support.TestKafka;
+import nc.opt.waits.spark.support.TestTopics;
 import nc.opt.waits.spark.support.TestReadings;
 import org.apache.camel.builder.AdviceWith;
 import org.junit.jupiter.api.Test;
@@ -33,8 +33,8 @@ class CrashReplayTest {
         Map<String, String> overrides = SparkApp.isolated("crash", work);
         String topic = overrides.get("kafka.topic.readings");
         String group = overrides.get("store.group-id");
-        TestKafka.createTopic(topic, 3);
-        TestKafka.send(topic, TestReadings.kafkaRecords(readings));
+        TestTopics.createTopic(topic, 3);
+        TestTopics.send(topic, TestReadings.kafkaRecords(readings));
 
         // run 1: write, do not commit ("crash" after each write)
         overrides.put("store.batch-size", "100");
@@ -49,14 +49,14 @@ class CrashReplayTest {
                             && crashing.storedRowsAndKeys()[0] == readings.size());
         }
         assertTrue(uncommitted.get() >= readings.size() / 100, "batches written without commit: " + uncommitted.get());
-        assertTrue(TestKafka.committed(group).isEmpty(), "nothing committed: " + TestKafka.committed(group));
+        assertTrue(TestTopics.committed(group).isEmpty(), "nothing committed: " + TestTopics.committed(group));
 
         // run 2: the consumer restarts from the last committed offsets (none: the beginning)
         overrides.put("store.batch-size", "70");
         overrides.put("store.auto-startup", "true");
         try (SparkApp restarted = SparkApp.start(overrides)) {
             await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
-                    .until(() -> TestKafka.caughtUp(group, topic));
+                    .until(() -> TestTopics.caughtUp(group, topic));
             long[] stored = restarted.storedRowsAndKeys();
             assertEquals(readings.size(), stored[0], "rows");
             assertEquals(readings.size(), stored[1], "distinct readings");

@@ -1,7 +1,7 @@
 package nc.opt.waits.spark;
 
 import nc.opt.waits.spark.support.SparkApp;
-import nc.opt.waits.spark.support.TestKafka;
+import nc.opt.waits.spark.support.TestTopics;
 import nc.opt.waits.spark.support.TestReadings;
 import org.apache.camel.ServiceStatus;
 import org.apache.kafka.common.GroupState;
@@ -39,8 +39,8 @@ class StartStopTest {
         Map<String, String> overrides = SparkApp.isolated("start-stop", work);
         String topic = overrides.get("kafka.topic.readings");
         String group = overrides.get("store.group-id");
-        TestKafka.createTopic(topic, 3);
-        TestKafka.send(topic, readings(120));
+        TestTopics.createTopic(topic, 3);
+        TestTopics.send(topic, readings(120));
         Set<String> threadsBefore = liveNonDaemonThreads();
 
         SparkApp app = SparkApp.start(overrides);
@@ -55,9 +55,9 @@ class StartStopTest {
             assertTrue(app.spark().isRunning());
             assertEquals("local[*]", sparkContext.master());
             await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
-                    .until(() -> TestKafka.caughtUp(group, topic));
+                    .until(() -> TestTopics.caughtUp(group, topic));
             assertEquals(120, app.storedRowsAndKeys()[0]);
-            assertEquals(1, TestKafka.group(group).members().size());
+            assertEquals(1, TestTopics.group(group).members().size());
         } finally {
             long begin = System.nanoTime();
             app.close();
@@ -69,8 +69,8 @@ class StartStopTest {
         assertTrue(sparkContext.isStopped(), "the Spark context is stopped");
         assertFalse(holder.isRunning());
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            assertTrue(TestKafka.group(group).members().isEmpty(), "the consumer left its group");
-            assertEquals(GroupState.EMPTY, TestKafka.group(group).groupState());
+            assertTrue(TestTopics.group(group).members().isEmpty(), "the consumer left its group");
+            assertEquals(GroupState.EMPTY, TestTopics.group(group).groupState());
         });
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
             Set<String> left = liveNonDaemonThreads();

@@ -6,7 +6,7 @@ import nc.opt.waits.spark.ReadingAnalytics;
 import nc.opt.waits.spark.Readings;
 import nc.opt.waits.spark.SparkSessionHolder;
 import nc.opt.waits.spark.support.SparkApp;
-import nc.opt.waits.spark.support.TestKafka;
+import nc.opt.waits.spark.support.TestTopics;
 import nc.opt.waits.spark.support.TestReadings;
 import nc.opt.waits.spark.support.TestReadings.Reading;
 import org.apache.spark.sql.Row;
@@ -118,16 +118,16 @@ class SparkBenchmark {
         overrides.put("store.auto-startup", "false");
         overrides.put("spark.conf.spark.sql.shuffle.partitions", "8");
         String topic = overrides.get("kafka.topic.readings");
-        TestKafka.createTopic(topic, 3);
+        TestTopics.createTopic(topic, 3);
         long begin = System.nanoTime();
-        TestKafka.send(topic, TestReadings.kafkaRecords(readings));
+        TestTopics.send(topic, TestReadings.kafkaRecords(readings));
         line(String.format("end to end: %,d readings sent to Kafka in %,d ms", readings.size(), millis(begin)));
         try (SparkApp app = SparkApp.start(overrides)) {
             app.spark().session();
             begin = System.nanoTime();
             app.context().getRouteController().startRoute("readings-to-parquet");
             await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(200))
-                    .until(() -> TestKafka.caughtUp(overrides.get("store.group-id"), topic));
+                    .until(() -> TestTopics.caughtUp(overrides.get("store.group-id"), topic));
             long ms = millis(begin);
             line(String.format("end to end: %,d readings from Kafka to Parquet, offsets committed, in %,d ms: %,.0f readings/s (%d rows stored)",
                     readings.size(), ms, readings.size() * 1000.0 / ms, app.storedRowsAndKeys()[0]));

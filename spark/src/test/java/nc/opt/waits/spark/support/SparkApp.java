@@ -1,5 +1,6 @@
 package nc.opt.waits.spark.support;
 
+import nc.opt.waits.support.TestKafka;
 import nc.opt.waits.spark.SparkPipeline;
 import nc.opt.waits.spark.SparkSessionHolder;
 import org.apache.camel.CamelContext;

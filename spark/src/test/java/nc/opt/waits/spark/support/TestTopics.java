@@ -1,26 +1,19 @@
 package nc.opt.waits.spark.support;
 
+import nc.opt.waits.support.TestKafka;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.TestKitNodes;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -31,48 +24,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
- * A real single-node KRaft Kafka broker (the broker Kafka's own tests use), started once in the
- * test JVM on a free port and shared by the test classes; as the main project's TestKafka, with
- * what the Spark tests need besides: producing, topics, a consumer group's offsets and members.
+ * What the Spark tests need of Kafka besides the main project's TestKafka (the test broker, compiled
+ * in from ../src/test/java: see pom.xml): topics, producing, a consumer group's offsets and members.
  */
-public final class TestKafka {
-    private static KafkaClusterTestKit cluster;
-
-    private TestKafka() {
-    }
-
-    public static synchronized String bootstrapServers() {
-        if (cluster == null) {
-            try {
-                KafkaClusterTestKit kit = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
-                        .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
-                        .setConfigProp("num.partitions", 3)
-                        .setConfigProp("auto.create.topics.enable", true)
-                        .setConfigProp("offsets.topic.replication.factor", (short) 1)
-                        .setConfigProp("transaction.state.log.replication.factor", (short) 1)
-                        .setConfigProp("transaction.state.log.min.isr", 1)
-                        .setConfigProp("group.initial.rebalance.delay.ms", 0)
-                        .build();
-                kit.format();
-                kit.startup();
-                kit.waitForReadyBrokers();
-                cluster = kit;
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                    try {
-                        kit.close();
-                    } catch (Exception ignored) {
-                        // the JVM is going away
-                    }
-                }));
-            } catch (Exception e) {
-                throw new IllegalStateException("cannot start the test Kafka broker", e);
-            }
-        }
-        return cluster.bootstrapServers();
+public final class TestTopics {
+    private TestTopics() {
     }
 
     public static Admin admin() {
-        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()));
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers()));
     }
 
     /** Creates the topic and waits until each of its partitions has a leader. */
@@ -101,7 +61,7 @@ public final class TestKafka {
      */
     public static void send(String topic, List<Map.Entry<String, String>> records) {
         Map<String, Object> config = Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers(),
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false,
@@ -166,42 +126,5 @@ public final class TestKafka {
         } catch (InterruptedException | ExecutionException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    /** Every record on the topic so far, read from the beginning, waiting until at least min are there. */
-    public static List<ConsumerRecord<String, String>> readAll(String topic, int min, Duration timeout) {
-        Map<String, Object> config = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        List<ConsumerRecord<String, String>> records = new ArrayList<>();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config)) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            while (partitions.isEmpty() && System.nanoTime() < deadline) {
-                List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(2));
-                if (infos != null) {
-                    infos.forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
-                }
-            }
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-            while (System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-                boolean atEnd = true;
-                for (TopicPartition partition : partitions) {
-                    atEnd &= consumer.position(partition) >= ends.get(partition);
-                }
-                if (atEnd && records.size() >= min) {
-                    break;
-                }
-                if (atEnd) {
-                    ends = consumer.endOffsets(partitions);
-                }
-            }
-        }
-        return records;
     }
 }
