@@ -1,15 +1,15 @@
 package nc.opt.waits.spark;
 
-import nc.opt.waits.support.TestKafka;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import nc.opt.waits.spark.support.ExpectedAnalytics;
 import nc.opt.waits.spark.support.ExpectedAnalytics.Stats;
 import nc.opt.waits.spark.support.SparkApp;
-import nc.opt.waits.spark.support.TestTopics;
 import nc.opt.waits.spark.support.TestOpenSearch;
 import nc.opt.waits.spark.support.TestReadings;
 import nc.opt.waits.spark.support.TestReadings.Reading;
+import nc.opt.waits.spark.support.TestTopics;
+import nc.opt.waits.support.TestKafka;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

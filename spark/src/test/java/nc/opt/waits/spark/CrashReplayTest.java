@@ -1,8 +1,8 @@
 package nc.opt.waits.spark;
 
 import nc.opt.waits.spark.support.SparkApp;
-import nc.opt.waits.spark.support.TestTopics;
 import nc.opt.waits.spark.support.TestReadings;
+import nc.opt.waits.spark.support.TestTopics;
 import org.apache.camel.builder.AdviceWith;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,8 +1,8 @@
 package nc.opt.waits.spark.support;
 
-import nc.opt.waits.support.TestKafka;
 import nc.opt.waits.spark.SparkPipeline;
 import nc.opt.waits.spark.SparkSessionHolder;
+import nc.opt.waits.support.TestKafka;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
 import org.apache.spark.sql.functions;
