@@ -29,9 +29,14 @@ final class ShutdownLog {
         } catch (Exception e) {
             outcome = " (failed: " + e + ")";
         }
-        String line = Instant.now() + " " + what + " in " + (System.nanoTime() - start) / 1_000_000 + " ms" + outcome + "\n";
+        write(what + " in " + (System.nanoTime() - start) / 1_000_000 + " ms" + outcome);
+    }
+
+    /** Appends a line, with the time, to the log. */
+    static void write(String text) {
         try {
-            Files.writeString(Path.of("target/test-logs/shutdown.log"), line, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            Files.writeString(Path.of("target/test-logs/shutdown.log"), Instant.now() + " " + text + "\n",
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException ignored) {
             // nowhere to write it
         }
