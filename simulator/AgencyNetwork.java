@@ -32,7 +32,7 @@ public class AgencyNetwork {
     private long seed = 2026;
 
     private List<Map<String, Object>> agencies;
-    private SimClock clock;
+    private volatile SimClock clock;
     private WaitModel model;
 
     public void load() throws IOException {
@@ -92,6 +92,38 @@ public class AgencyNetwork {
         answer.put("noumea", local.format(UPDATED_DATE));
         answer.put("open", WaitModel.isOpen(local));
         return answer;
+    }
+
+    /**
+     * POST /_sim/clock?start=2026-11-23T09:30:00&speed=60&frozen=false: sets the clock while the
+     * simulator runs; start "now" (or none) is the real time, a missing speed or frozen is 1 or false.
+     */
+    public Map<String, Object> setClock(String start, String speed, String frozen) {
+        double newSpeed;
+        try {
+            newSpeed = speed == null || speed.isBlank() ? 1 : Double.parseDouble(speed.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("speed must be a number > 0, got \"" + speed + "\"");
+        }
+        if (!(newSpeed > 0) || Double.isInfinite(newSpeed)) {
+            throw new IllegalArgumentException("speed must be a number > 0, got \"" + speed + "\"");
+        }
+        if (frozen != null && !frozen.isBlank() && !frozen.matches("(?i)true|false")) {
+            throw new IllegalArgumentException("frozen must be true or false, got \"" + frozen + "\"");
+        }
+        String newStart = start == null || start.isBlank() || start.trim().equalsIgnoreCase("now") ? "" : start.trim();
+        try {
+            clock = new SimClock(newStart, newSpeed, Boolean.parseBoolean(frozen));
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new IllegalArgumentException("start must be a Noumea local time such as 2026-11-23T09:30:00, or now, got \""
+                    + start + "\"");
+        }
+        return clockJson();
+    }
+
+    /** The answer to a bad /_sim request: {"error": message}. */
+    public Map<String, Object> error(String message) {
+        return Map.of("error", message);
     }
 
     private Map<String, Object> withWaits(Map<String, Object> agency, Instant now) {

@@ -175,6 +175,26 @@ class SimulatorIT {
         assertNull(JSON.readTree(answer.body()).get("armed"));
     }
 
+    @Test
+    void theClockIsSetWhileItRunsAndABadValueGetsAClear400() throws Exception {
+        try {
+            HttpResponse<String> sunday = Http.post(url + "/_sim/clock?start=2026-11-22T10:30:00&frozen=true");
+            assertEquals(200, sunday.statusCode(), sunday.body());
+            assertEquals("2026-11-22T10:30:00.000", JSON.readTree(sunday.body()).get("noumea").asText());
+            assertFalse(JSON.readTree(get("/_sim/clock").body()).get("open").asBoolean());
+            assertTrue(agencies("/agences").stream().allMatch(agency -> ((Number) agency.get("realMaxWaitingTimeMs")).longValue() == 0));
+
+            HttpResponse<String> bad = Http.post(url + "/_sim/clock?start=monday&speed=60");
+            assertEquals(400, bad.statusCode());
+            assertEquals("start must be a Noumea local time such as 2026-11-23T09:30:00, or now, got \"monday\"",
+                    JSON.readTree(bad.body()).get("error").asText());
+            assertEquals(400, Http.post(url + "/_sim/clock?speed=-1").statusCode());
+            assertTrue(get("/_sim/clock").body().contains("2026-11-22T10:30:00.000"), "a refused change changes nothing");
+        } finally {
+            Http.post(url + "/_sim/clock?start=2026-11-23T10:30:00&frozen=true");
+        }
+    }
+
     static void arm(String type) throws Exception {
         assertEquals(200, Http.post(url + "/_sim/faults?type=" + type).statusCode());
     }
