@@ -64,12 +64,21 @@ public class PollBackoff {
             reason = failure == null ? "unknown failure" : failure.getClass().getSimpleName() + ": " + failure.getMessage();
         }
         failuresInARow++;
-        Duration delay = retryAfter != null ? retryAfter : exponential(failuresInARow);
-        notBefore = Instant.now().plus(delay);
+        notBefore = retryAfter != null ? Instant.now().plus(retryAfter)
+                : backedOffFrom(exchange.getProperty("pollTime", Instant.now(), Instant.class), exponential(failuresInARow));
         exchange.setProperty("failureKind", kind);
         exchange.setProperty("failureReason", reason);
         exchange.setProperty("retryAt", notBefore.toString());
         exchange.setProperty("failuresInARow", failuresInARow);
+    }
+
+    /**
+     * The backoff counts from the failed poll's start, not its end: with a delay of one poll period,
+     * the next tick polls (a tick may fire a little early, hence the half second) instead of being
+     * skipped because the failed call took some time.
+     */
+    static Instant backedOffFrom(Instant pollStart, Duration delay) {
+        return pollStart.plus(delay).minusMillis(500);
     }
 
     Duration exponential(int failures) {

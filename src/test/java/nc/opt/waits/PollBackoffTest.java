@@ -25,6 +25,15 @@ class PollBackoffTest {
     }
 
     @Test
+    void theBackoffCountsFromTheFailedPollsStartSoTheTickAPeriodLaterPolls() {
+        java.time.Instant pollStart = java.time.Instant.parse("2026-12-02T17:37:46.000Z");
+        // the failed call took 793 ms; the next tick fired 110 ms earlier than a period after its end
+        java.time.Instant nextTick = java.time.Instant.parse("2026-12-02T17:38:46.682Z");
+        assertTrue(nextTick.isAfter(PollBackoff.backedOffFrom(pollStart, Duration.ofSeconds(60))));
+        assertTrue(nextTick.minusSeconds(1).isBefore(PollBackoff.backedOffFrom(pollStart, Duration.ofSeconds(60))));
+    }
+
+    @Test
     void retryAfterInSecondsOrAsAnHttpDate() {
         assertEquals(Duration.ofSeconds(2), PollBackoff.retryAfter("2"));
         Duration untilDate = PollBackoff.retryAfter(
