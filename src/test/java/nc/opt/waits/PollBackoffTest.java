@@ -27,10 +27,11 @@ class PollBackoffTest {
     @Test
     void theBackoffCountsFromTheFailedPollsStartSoTheTickAPeriodLaterPolls() {
         java.time.Instant pollStart = java.time.Instant.parse("2026-12-02T17:37:46.000Z");
-        // the failed call took 793 ms; the next tick fired 110 ms earlier than a period after its end
-        java.time.Instant nextTick = java.time.Instant.parse("2026-12-02T17:38:46.682Z");
-        assertTrue(nextTick.isAfter(PollBackoff.backedOffFrom(pollStart, Duration.ofSeconds(60))));
-        assertTrue(nextTick.minusSeconds(1).isBefore(PollBackoff.backedOffFrom(pollStart, Duration.ofSeconds(60))));
+        java.time.Instant notBefore = PollBackoff.backedOffFrom(pollStart, Duration.ofSeconds(60));
+        // the failed call took 793 ms; the next tick, a period after the poll's start, fired 100 ms early
+        assertTrue(java.time.Instant.parse("2026-12-02T17:38:45.900Z").isAfter(notBefore));
+        // a tick half a period later still waits
+        assertTrue(java.time.Instant.parse("2026-12-02T17:38:16.000Z").isBefore(notBefore));
     }
 
     @Test
