@@ -83,16 +83,24 @@ class UserCommandsIT {
     @Order(1)
     void aStartThatFailsStopsWhatItStartedAndSaysWhatToDo() throws Exception {
         UserShell.Result start;
-        try (ServerSocket taken = new ServerSocket(9200, 1, InetAddress.getLoopbackAddress())) {
+        // OpenSearch's transport port taken: it starts, fails to bind it and exits
+        try (ServerSocket taken = new ServerSocket(9300, 1, InetAddress.getLoopbackAddress())) {
             start = shell.run(FIRST_RUN, readme.take("bin/start"));
         }
         assertEquals(1, start.exit(), start.output());
-        assertTrue(start.output().contains("kafka is up"), start.output());
-        assertTrue(start.output().contains("opensearch: port 9200 is already in use"), start.output());
-        assertTrue(start.output().contains("kafka stopped"), start.output());
+        assertTrue(start.output().contains("opensearch exited while starting"), start.output());
+        assertTrue(start.output().contains("kafka stopped") && start.output().contains("simulator stopped"), start.output());
         assertTrue(start.output().contains("stopped what this command had started; fix the error above, then run the command again"),
                 start.output());
         assertEquals(3, count(shell.run(Duration.ofMinutes(1), readme.take("bin/stack status")).output(), " stopped"));
+
+        // the HTTP port taken: found before anything is started
+        try (ServerSocket taken = new ServerSocket(9200, 1, InetAddress.getLoopbackAddress())) {
+            start = shell.run(Duration.ofMinutes(2), "bin/start");
+        }
+        assertEquals(1, start.exit(), start.output());
+        assertTrue(start.output().contains("opensearch: port 9200 is already in use"), start.output());
+        assertFalse(start.output().contains("kafka: starting"), start.output());
     }
 
     @Test
