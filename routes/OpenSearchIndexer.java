@@ -652,7 +652,7 @@ public class OpenSearchIndexer {
         }
     }
 
-    private static SSLContext trusting(Path caFile) throws Exception {
+    static SSLContext trusting(Path caFile) throws Exception {
         KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
         trust.load(null, null);
         try (InputStream in = Files.newInputStream(caFile)) {

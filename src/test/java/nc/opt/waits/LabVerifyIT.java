@@ -86,6 +86,7 @@ class LabVerifyIT {
         assertNotYet(verify(6), "no index");
         assertNotYet(verify(7), "no dashboard");
         assertNotYet(verify(8), "the search failed");
+        assertNotYet(verify(9), "no map page");
     }
 
     @Test
@@ -102,6 +103,9 @@ class LabVerifyIT {
         // step 7 (Dashboards) cannot pass here: there is no OpenSearch Dashboards on these machines
         assertNotYet(verify(7), "no dashboard");
         assertNotYet(verify(8), "no red agency"); // on a quiet afternoon
+        Result map = verify(9);
+        assertEquals(0, map.exit, "step 9: " + map.output);
+        assertTrue(map.output.contains("the map shows 60 agencies"), map.output);
     }
 
     @Test
@@ -163,6 +167,7 @@ class LabVerifyIT {
         env.put("HEALTH_URL", "http://127.0.0.1:" + managementPort + "/observe/health");
         env.put("CSV_DIR", CSV_DIR.toString());
         env.put("CAMEL_CMD", Path.of("bin/camel").toAbsolutePath().toString());
+        env.put("MAP_URL", "http://127.0.0.1:" + managementPort);
         env.put("DASHBOARDS_URL", "http://127.0.0.1:" + CamelApp.freePort()); // nothing listens there
         for (int i = 0; i + 1 < extra.length; i += 2) {
             env.put(extra[i], extra[i + 1]);

@@ -1,0 +1,105 @@
+package nc.opt.waits;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.ssl.ClientTlsStrategyBuilder;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpHost;
+import org.apache.hc.core5.http.io.entity.StringEntity;
+import org.apache.hc.core5.http.message.BasicHeader;
+import org.apache.hc.core5.util.Timeout;
+import org.opensearch.client.Request;
+import org.opensearch.client.Response;
+import org.opensearch.client.RestClient;
+import org.opensearch.client.RestClientBuilder;
+
+import javax.net.ssl.SSLContext;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+
+/**
+ * Read-only searches for the map's routes (routes/map-data.camel.yaml), with the indexers'
+ * connection settings (URL list, basic auth, CA file) and short timeouts: the page would rather
+ * say "OpenSearch unreachable" at once than wait for it.
+ */
+public class OpenSearchSearch {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private String url = "http://127.0.0.1:9200";
+    private String username = "";
+    private String password = "";
+    private String caFile = "";
+    private long timeoutMillis = 5000;
+    private RestClient client;
+
+    public void start() throws Exception {
+        List<HttpHost> hosts = new ArrayList<>();
+        for (String one : url.split("\\s*,\\s*")) {
+            URI uri = URI.create(one);
+            hosts.add(new HttpHost(uri.getScheme(), uri.getHost(), uri.getPort() < 0 ? 9200 : uri.getPort()));
+        }
+        RestClientBuilder builder = RestClient.builder(hosts.toArray(new HttpHost[0]));
+        if (!username.isBlank()) {
+            String basic = Base64.getEncoder().encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
+            builder.setDefaultHeaders(new Header[] {new BasicHeader("Authorization", "Basic " + basic)});
+        }
+        if (!caFile.isBlank()) {
+            SSLContext tls = OpenSearchIndexer.trusting(Path.of(caFile));
+            builder.setHttpClientConfigCallback(http -> http.setConnectionManager(PoolingAsyncClientConnectionManagerBuilder.create()
+                    .setTlsStrategy(ClientTlsStrategyBuilder.create().setSslContext(tls).build()).build()));
+        }
+        Timeout timeout = Timeout.ofMilliseconds(timeoutMillis);
+        builder.setRequestConfigCallback(config -> config.setConnectTimeout(timeout).setResponseTimeout(timeout));
+        client = builder.build();
+    }
+
+    public void stop() throws IOException {
+        if (client != null) {
+            client.close();
+        }
+    }
+
+    /**
+     * The answer of a search (the body: the query's JSON) in the index or alias. An index that does
+     * not exist yet (no alert ever raised) gives no hits, not an error. Throws IOException when
+     * OpenSearch cannot be reached or refuses the search.
+     */
+    public JsonNode search(String index, String query) throws IOException {
+        Request request = new Request("POST", "/" + index + "/_search");
+        request.addParameter("ignore_unavailable", "true");
+        request.addParameter("allow_no_indices", "true");
+        request.setEntity(new StringEntity(query, ContentType.APPLICATION_JSON));
+        Response response = client.performRequest(request);
+        try (InputStream body = response.getEntity().getContent()) {
+            return JSON.readTree(body);
+        }
+    }
+
+    public void setUrl(String url) {
+        this.url = url;
+    }
+
+    public void setUsername(String username) {
+        this.username = username;
+    }
+
+    public void setPassword(String password) {
+        this.password = password;
+    }
+
+    public void setCaFile(String caFile) {
+        this.caFile = caFile;
+    }
+
+    public void setTimeoutMillis(long timeoutMillis) {
+        this.timeoutMillis = timeoutMillis;
+    }
+}
