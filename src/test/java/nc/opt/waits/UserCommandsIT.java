@@ -132,6 +132,10 @@ class UserCommandsIT {
                 .contains("opt_readings_polled_total"));
         assertTrue(shell.run(Duration.ofMinutes(1), readme.take("curl -s 127.0.0.1:8085/agences")).output().startsWith("[{\"idAgence\":"));
 
+        // the map page and its data, served by the pipeline (docs/map.md)
+        assertTrue(Http.get("http://127.0.0.1:8080/").body().contains("leaflet"), "the map page");
+        assertEquals(63, JSON.readTree(Http.get("http://127.0.0.1:8080/map/agencies").body()).get("agencies").size());
+
         List<String> log = logLines("start");
         // (an alert raised is a WARN line by design: in opening hours the first poll can raise some)
         assertTrue(log.stream().noneMatch(line -> (line.contains(" WARN ") || line.contains(" ERROR ")) && !line.contains(": Alert ")),
