@@ -87,7 +87,7 @@ class KafkaOutageIT {
 
     static void awaitMorePolls(String csvDir, int more) throws IOException {
         int before = PolledReadings.polls(csvDir).size();
-        await().atMost(Duration.ofSeconds(60)).until(() -> PolledReadings.polls(csvDir).size() >= before + more);
+        await().atMost(Duration.ofSeconds(60 + 2L * more)).until(() -> PolledReadings.polls(csvDir).size() >= before + more);
     }
 
     @Test
@@ -104,7 +104,8 @@ class KafkaOutageIT {
             Set<String> pollsBefore = PolledReadings.polls(csvDir);
             awaitMorePolls(csvDir, 1);
             Http.post("http://127.0.0.1:" + simPort + "/_sim/faults?type=bad-reading"); // a dead letter made during the outage
-            awaitMorePolls(csvDir, 3);
+            // 3 polls more by default; -Dit.outage.polls=N for a longer outage
+            awaitMorePolls(csvDir, Math.max(3, Integer.getInteger("it.outage.polls", 3) - 1));
             JsonNode outbox = IndexingIT.check(management + "/observe/health?exposureLevel=full&data=true", "outbox");
             assertEquals("UP", outbox.path("status").asText(), "a backlog is not a failure: " + outbox);
             assertTrue(outbox.at("/data/outbox.messages").asLong() >= 3 * 62, "the readings of 3 polls or more wait: " + outbox);
@@ -116,7 +117,7 @@ class KafkaOutageIT {
             kafka.startBroker(0);
             awaitMorePolls(csvDir, 1);
             pipeline.context().getRouteController().stopRoute("poll-agencies");
-            await().atMost(Duration.ofSeconds(120)).until(() -> outboxMessages(management) == 0);
+            await().atMost(Duration.ofSeconds(120 + outagePolls.size())).until(() -> outboxMessages(management) == 0);
             System.out.printf("KafkaOutageIT: %d polls while Kafka was down%n", outagePolls.size());
             assertEverythingPolledArrived(csvDir, index, outagePolls);
             reportLatency(kafka.readAll(readings(index), 0, Duration.ofSeconds(10)), pollsBefore);
@@ -196,7 +197,8 @@ class KafkaOutageIT {
         Set<String> ids = PolledReadings.documentIds(rows);
         List<ConsumerRecord<String, String>> records = kafka.readAll(readings(index), rows.size(), Duration.ofSeconds(30));
         int repeated = PolledReadings.assertAllOnTheTopicInPollOrder(rows, records);
-        await().atMost(Duration.ofSeconds(60)).until(() -> PolledReadings.documentIds(index).containsAll(ids));
+        // after a long outage the index route's consumers come back to a backlog (a backfill): more time
+        await().atMost(Duration.ofSeconds(120 + outagePolls.size())).until(() -> PolledReadings.documentIds(index).containsAll(ids));
         Set<String> indexed = PolledReadings.documentIds(index);
         assertEquals(ids, indexed, "every observation polled indexed once, nothing else");
         System.out.printf("KafkaOutageIT: %d readings polled (%d of them during the outage), %d on the topic (%d sent twice), %d documents%n",
