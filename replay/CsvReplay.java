@@ -11,7 +11,9 @@ import org.slf4j.LoggerFactory;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,9 +45,7 @@ public class CsvReplay {
     public Iterator<List<Map<String, Object>>> polls() throws IOException {
         long total = 0;
         for (Path file : files) {
-            try (var lines = Files.lines(file, StandardCharsets.UTF_8)) {
-                total += Math.max(0, lines.count() - 1);
-            }
+            total += Math.max(0, lineBreaks(file) - 1);
         }
         LOG.info("Replay of {} rows from {} at {}", total, files, speed <= 0 ? "full speed" : speed + "x real speed");
         return new Polls(total);
@@ -165,16 +165,23 @@ public class CsvReplay {
             }
             Path path = files.get(fileIndex);
             file = path.toString();
-            reader = Files.newBufferedReader(path, StandardCharsets.UTF_8);
+            // bytes that are not UTF-8 become U+FFFD: the row is then checked as any other, never a crash
+            reader = new BufferedReader(new InputStreamReader(Files.newInputStream(path), StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPLACE).onUnmappableCharacter(CodingErrorAction.REPLACE)));
             line = 1;
             String first = reader.readLine();
-            if (first == null) {
+            try {
+                if (first == null) {
+                    throw new IllegalArgumentException("empty file");
+                }
+                header = List.of(parse(removeBom(first)));
+                return true;
+            } catch (IllegalArgumentException malformed) {
                 reader.close();
                 reader = null;
+                LOG.warn("Replay: {} skipped, no readable header line: {}", file, malformed.getMessage());
                 return openNextFile();
             }
-            header = List.of(parse(removeBom(first)));
-            return true;
         }
 
         private Map<String, Object> reading(String text) {
@@ -193,6 +200,13 @@ public class CsvReplay {
                     case "lon" -> lon = cell;
                     case "maxWaitMinutes", "avgWaitMinutes", "waitBand" -> { } // derived again from the milliseconds
                     case "timestamp", "@timestamp" -> node.put("@timestamp", cell);
+                    case "stale" -> {
+                        if ("true".equals(cell) || "false".equals(cell)) {
+                            node.put(column, Boolean.parseBoolean(cell));
+                        } else if (!cell.isEmpty()) {
+                            node.put(column, cell); // the validator names the field
+                        }
+                    }
                     default -> {
                         if (NUMBERS.contains(column)) {
                             try {
@@ -209,8 +223,22 @@ public class CsvReplay {
             if (lat != null && !lat.isEmpty() && lon != null && !lon.isEmpty()) {
                 node.putObject("position").put("lat", Double.parseDouble(lat)).put("lon", Double.parseDouble(lon));
             }
-            return validator.validate(node, "", "replay");
+            return validator.validate(node, "", "replay", Instant.now());
         }
+    }
+
+    /** the line breaks of a file, counted in its bytes (whatever its encoding) */
+    static long lineBreaks(Path file) throws IOException {
+        long count = 0;
+        try (var in = Files.newInputStream(file)) {
+            byte[] buffer = new byte[65536];
+            for (int n = in.read(buffer); n > 0; n = in.read(buffer)) {
+                for (int i = 0; i < n; i++) {
+                    count += buffer[i] == '\n' ? 1 : 0;
+                }
+            }
+        }
+        return count;
     }
 
     static String removeBom(String text) {

@@ -10,7 +10,6 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -117,7 +116,7 @@ public class AlertDetector {
         event.put("thresholdScope", threshold.scope());
         event.put("observedAt", observedAt);
         event.put("readingTimestamp", reading.path("@timestamp").asText());
-        event.put("@timestamp", Instant.now().toString());
+        event.put("@timestamp", Timestamps.now());
         return event;
     }
 

@@ -96,7 +96,7 @@ public class CsvDailyFile {
             if (end < size) {
                 raf.setLength(end);
                 LOG.warn("CSV file {} ended with a torn row ({} bytes without a line break, left by a crash"
-                        + " mid-write): cut it off; each poll is published to Kafka before its CSV write", file, size - end);
+                        + " mid-write): cut it off; each poll is put in the Kafka outbox before its CSV write", file, size - end);
             }
             return end;
         }

@@ -2,7 +2,6 @@ package nc.opt.waits;
 
 import org.apache.camel.Exchange;
 
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -26,7 +25,7 @@ public final class DeadLetter {
         Map<String, Object> letter = new LinkedHashMap<>();
         letter.put("source", source);
         letter.put("reason", reason);
-        letter.put("failedAt", Instant.now().toString());
+        letter.put("failedAt", Timestamps.now());
         letter.put("pollId", pollId);
         letter.put("key", key == null || key.isBlank() ? "unknown" : key);
         letter.put("payload", payload);

@@ -470,6 +470,15 @@ public class OpenSearchIndexer {
         Request put = new Request("PUT", "/_index_template/" + indexName);
         put.setJsonEntity(JSON.writeValueAsString(template));
         client.performRequest(put);
+        // indices made by an older template get the fields added since (e.g. stale): with a strict
+        // mapping, their documents would be refused otherwise. Adding a field never conflicts.
+        Request mapping = new Request("PUT", "/" + indexName + "-*/_mapping");
+        mapping.addParameter("allow_no_indices", "true");
+        mapping.addParameter("ignore_unavailable", "true");
+        ObjectNode properties = JSON.createObjectNode();
+        properties.set("properties", template.path("template").path("mappings").path("properties"));
+        mapping.setJsonEntity(JSON.writeValueAsString(properties));
+        client.performRequest(mapping);
         if (!backfillRefreshInterval.isEmpty()) {
             // a backfill that a crash cut short left its interval on the indices: give theirs back
             try {

@@ -7,6 +7,7 @@ import org.apache.camel.Exchange;
 
 import java.time.Instant;
 import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -20,7 +21,8 @@ import java.util.Map;
  * <pre>
  * agencyId, designation, commune, type, position {lat, lon} (absent when the API has none),
  * maxWaitMs, avgWaitMs, maxWaitMinutes, avgWaitMinutes, waitBand (green/orange/red),
- * observedAt (updatedDate as an ISO-8601 instant with its Noumea offset), @timestamp (poll time), pollId
+ * observedAt (updatedDate with its Noumea offset), stale (observed more than stale-after-minutes
+ * before the poll), @timestamp (poll time, UTC), pollId; timestamps in {@link Timestamps}' format
  * </pre>
  * An answer that is not a non-empty JSON array fails the whole poll ({@link InvalidAnswerException});
  * an agency that cannot be read is left out of the readings and put in the exchange property
@@ -33,6 +35,7 @@ public class ReadingNormalizer {
     private ZoneId apiZone = ZoneId.of("Pacific/Noumea");
     private long greenMaxMinutes = 5;
     private long orangeMaxMinutes = 10;
+    private long staleAfterMs = 30 * 60_000;
 
     public List<Map<String, Object>> normalize(Exchange exchange) {
         String body = exchange.getMessage().getBody(String.class);
@@ -56,9 +59,10 @@ public class ReadingNormalizer {
         for (JsonNode agency : answer) {
             try {
                 readings.add(toReading(agency, pollId, pollTime));
-            } catch (IllegalArgumentException | DateTimeParseException e) {
+            } catch (IllegalArgumentException e) {
+                JsonNode id = agency.path("idAgence");
                 rejected.add(DeadLetter.of("poll-agencies", "unreadable agency: " + e.getMessage(),
-                        agency.toString(), pollId, agency.path("idAgence").asText("")));
+                        agency.toString(), pollId, id.isIntegralNumber() && id.canConvertToInt() ? id.asText() : ""));
             }
         }
         exchange.setProperty(REJECTED, rejected);
@@ -67,26 +71,28 @@ public class ReadingNormalizer {
 
     Map<String, Object> toReading(JsonNode agency, String pollId, Instant pollTime) {
         if (!agency.isObject()) {
-            throw new IllegalArgumentException("not a JSON object");
+            throw new IllegalArgumentException("the agency is not a JSON object");
         }
-        long maxMs = waitMillis(agency, "realMaxWaitingTimeMs");
-        long avgMs = waitMillis(agency, "realAvgWaitingTimeMs");
+        long maxMs = ReadingChecks.millis(agency, "realMaxWaitingTimeMs", "");
+        long avgMs = ReadingChecks.millis(agency, "realAvgWaitingTimeMs", "");
         Map<String, Object> reading = new LinkedHashMap<>();
-        reading.put("agencyId", integer(agency, "idAgence"));
-        reading.put("designation", text(agency, "designation"));
-        reading.put("commune", text(agency, "commune"));
-        reading.put("type", text(agency, "type"));
-        JsonNode position = agency.path("position");
-        if (!position.isMissingNode() && !position.isNull()) {
-            reading.put("position", position(position));
+        reading.put("agencyId", ReadingChecks.agencyId(agency, "idAgence", ""));
+        reading.put("designation", ReadingChecks.text(agency, "designation", ""));
+        reading.put("commune", ReadingChecks.text(agency, "commune", ""));
+        reading.put("type", ReadingChecks.text(agency, "type", ""));
+        Map<String, Object> position = ReadingChecks.position(agency, "position", "");
+        if (position != null) {
+            reading.put("position", position);
         }
         reading.put("maxWaitMs", maxMs);
         reading.put("avgWaitMs", avgMs);
         reading.put("maxWaitMinutes", minutes(maxMs));
         reading.put("avgWaitMinutes", minutes(avgMs));
         reading.put("waitBand", band(maxMs));
-        reading.put("observedAt", observedAt(text(agency, "updatedDate")));
-        reading.put("@timestamp", pollTime.toString());
+        OffsetDateTime observed = observedAt(ReadingChecks.text(agency, "updatedDate", ""));
+        reading.put("observedAt", Timestamps.of(observed));
+        reading.put("stale", ReadingChecks.stale(observed, pollTime, staleAfterMs));
+        reading.put("@timestamp", Timestamps.utc(pollTime));
         reading.put("pollId", pollId);
         return reading;
     }
@@ -100,49 +106,22 @@ public class ReadingNormalizer {
     }
 
     /** updatedDate is Noumea local time without offset: give it its offset (+11:00). */
-    String observedAt(String updatedDate) {
-        return LocalDateTime.parse(updatedDate).atZone(apiZone).toOffsetDateTime().toString();
-    }
-
-    private static Map<String, Object> position(JsonNode position) {
-        JsonNode lat = position.path("lat");
-        JsonNode lon = position.path("lon");
-        if (!lat.isNumber() || !lon.isNumber() || Math.abs(lat.asDouble()) > 90 || Math.abs(lon.asDouble()) > 180) {
-            throw new IllegalArgumentException("position is not {lat, lon} in degrees: " + position);
+    OffsetDateTime observedAt(String updatedDate) {
+        try {
+            OffsetDateTime observed = LocalDateTime.parse(updatedDate).atZone(apiZone).toOffsetDateTime();
+            if (observed.getYear() < 1970 || observed.getYear() > 9999) {
+                throw new DateTimeParseException("out of range", updatedDate, 0);
+            }
+            return observed;
+        } catch (DateTimeParseException e) {
+            throw ReadingChecks.wrong("", "updatedDate", "a local date-time (2026-11-23T09:30:00.000)",
+                    com.fasterxml.jackson.databind.node.TextNode.valueOf(updatedDate));
         }
-        Map<String, Object> point = new LinkedHashMap<>();
-        point.put("lat", lat.asDouble());
-        point.put("lon", lon.asDouble());
-        return point;
-    }
-
-    private static long waitMillis(JsonNode agency, String field) {
-        JsonNode value = agency.path(field);
-        if (!value.isIntegralNumber() || value.asLong() < 0) {
-            throw new IllegalArgumentException(field + " is not a whole number of milliseconds >= 0: " + value);
-        }
-        return value.asLong();
-    }
-
-    private static int integer(JsonNode agency, String field) {
-        JsonNode value = agency.path(field);
-        if (!value.canConvertToInt() || !value.isIntegralNumber()) {
-            throw new IllegalArgumentException(field + " is not an integer: " + value);
-        }
-        return value.asInt();
-    }
-
-    private static String text(JsonNode agency, String field) {
-        JsonNode value = agency.path(field);
-        if (!value.isTextual() || value.asText().isBlank()) {
-            throw new IllegalArgumentException(field + " is missing or blank: " + value);
-        }
-        return value.asText();
     }
 
     /** milliseconds as minutes, to the hundredth */
     static double minutes(long millis) {
-        return Math.round(millis / 600.0) / 100.0;
+        return ReadingChecks.minutes(millis);
     }
 
     public void setApiZone(String apiZone) {
@@ -155,5 +134,14 @@ public class ReadingNormalizer {
 
     public void setOrangeMaxMinutes(long orangeMaxMinutes) {
         this.orangeMaxMinutes = orangeMaxMinutes;
+    }
+
+    /** a reading observed longer than this before its poll is marked stale */
+    public void setStaleAfterMinutes(long minutes) {
+        this.staleAfterMs = minutes * 60_000;
+    }
+
+    long staleAfterMs() {
+        return staleAfterMs;
     }
 }

@@ -1,11 +1,13 @@
 package nc.opt.waits;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.Exchange;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,8 +16,9 @@ import java.util.UUID;
 
 /**
  * Checks readings that arrive in the pipeline's record shape from outside the poller (HTTP ingest,
- * CSV replay) and completes what can be derived: the minutes, the colour band, @timestamp and pollId
- * when absent. The first wrong field is named in the error, with the reading's place in the body.
+ * CSV replay) with the poller's checks ({@link ReadingChecks}) and completes what can be derived: the
+ * minutes, the colour band, stale, @timestamp and pollId when absent. The first wrong field is named
+ * in the error, with the reading's place in the body. Timestamps are written in {@link Timestamps}' format.
  */
 public class ReadingValidator {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -30,16 +33,23 @@ public class ReadingValidator {
         bands.setOrangeMaxMinutes(minutes);
     }
 
+    public void setStaleAfterMinutes(long minutes) {
+        bands.setStaleAfterMinutes(minutes);
+    }
+
     /** A reading, or a list of readings, is wrong: the message says which field and why. */
-    public static class InvalidReadingException extends IllegalArgumentException {
+    public static class InvalidReadingException extends ReadingChecks.InvalidReadingException {
         public InvalidReadingException(String message) {
             super(message);
         }
     }
 
-    /** The JSON answer to a refused request: {"error": message}. */
-    public static String error(String message) throws com.fasterxml.jackson.core.JsonProcessingException {
-        return JSON.writeValueAsString(Map.of("error", message == null ? "bad request" : message));
+    /** The JSON answer to a refused request, {"error": message}, from the exception the route caught. */
+    public static String error(Exchange exchange) throws JsonProcessingException {
+        Exception caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        // only the checks' own messages (field and reason) go out; never an exception's class or stack
+        String message = caught instanceof ReadingChecks.InvalidReadingException ? caught.getMessage() : "bad request";
+        return JSON.writeValueAsString(Map.of("error", message));
     }
 
     /** One JSON object or an array of them; all valid, or an InvalidReadingException naming the first fault. */
@@ -47,87 +57,68 @@ public class ReadingValidator {
         JsonNode root;
         try {
             root = JSON.readTree(body == null ? "" : body);
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            throw new InvalidReadingException("the body is not JSON"
+                    + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
         } catch (Exception e) {
-            throw new InvalidReadingException("the body is not JSON: " + e.getMessage().lines().findFirst().orElse(""));
+            throw new InvalidReadingException("the body is not JSON");
         }
-        if (root == null || !(root.isObject() || root.isArray())) {
+        if (root == null || root.isMissingNode() || !(root.isObject() || root.isArray())) {
             throw new InvalidReadingException("the body must be one reading (a JSON object) or an array of readings");
         }
         if (root.isArray() && root.isEmpty()) {
             throw new InvalidReadingException("the array holds no reading");
         }
         String ingestId = "ingest-" + UUID.randomUUID();
+        Instant now = Instant.now();
         List<Map<String, Object>> readings = new ArrayList<>();
         int i = 0;
         for (JsonNode node : root.isArray() ? root : List.of(root)) {
             String where = root.isArray() ? "readings[" + i + "]." : "";
-            readings.add(validate(node, where, ingestId));
+            readings.add(validate(node, where, ingestId, now));
             i++;
         }
         return readings;
     }
 
-    /** One reading in the record shape, completed; where prefixes the field names in errors. */
-    public Map<String, Object> validate(JsonNode node, String where, String defaultPollId) {
+    /**
+     * One reading in the record shape, checked and completed; where prefixes the field names in
+     * errors; defaultPollId and now stand in for an absent pollId and @timestamp.
+     */
+    public Map<String, Object> validate(JsonNode node, String where, String defaultPollId, Instant now) {
         if (!node.isObject()) {
-            throw new InvalidReadingException(where + " must be a JSON object");
+            throw new InvalidReadingException((where.isEmpty() ? "the reading" : where.substring(0, where.length() - 1))
+                    + " must be a JSON object");
         }
         Map<String, Object> reading = new LinkedHashMap<>();
-        JsonNode id = node.path("agencyId");
-        if (!id.canConvertToInt() || !id.isIntegralNumber() || id.asInt() <= 0) {
-            throw new InvalidReadingException(where + "agencyId must be a positive whole number, got " + id);
-        }
-        reading.put("agencyId", id.asInt());
+        reading.put("agencyId", ReadingChecks.agencyId(node, "agencyId", where));
         for (String field : List.of("designation", "commune", "type")) {
-            JsonNode text = node.path(field);
-            if (!text.isTextual() || text.asText().isBlank()) {
-                throw new InvalidReadingException(where + field + " must be a non-empty string, got " + text);
-            }
-            reading.put(field, text.asText());
+            reading.put(field, ReadingChecks.text(node, field, where));
         }
-        JsonNode position = node.path("position");
-        if (!position.isMissingNode() && !position.isNull()) {
-            JsonNode lat = position.path("lat");
-            JsonNode lon = position.path("lon");
-            if (!lat.isNumber() || !lon.isNumber() || Math.abs(lat.asDouble()) > 90 || Math.abs(lon.asDouble()) > 180) {
-                throw new InvalidReadingException(where + "position must be {\"lat\": -90..90, \"lon\": -180..180}, got " + position);
-            }
-            reading.put("position", Map.of("lat", lat.asDouble(), "lon", lon.asDouble()));
+        Map<String, Object> position = ReadingChecks.position(node, "position", where);
+        if (position != null) {
+            reading.put("position", position);
         }
-        long maxMs = millis(node, "maxWaitMs", where);
-        long avgMs = millis(node, "avgWaitMs", where);
+        long maxMs = ReadingChecks.millis(node, "maxWaitMs", where);
+        long avgMs = ReadingChecks.millis(node, "avgWaitMs", where);
         reading.put("maxWaitMs", maxMs);
         reading.put("avgWaitMs", avgMs);
-        reading.put("maxWaitMinutes", ReadingNormalizer.minutes(maxMs));
-        reading.put("avgWaitMinutes", ReadingNormalizer.minutes(avgMs));
+        reading.put("maxWaitMinutes", ReadingChecks.minutes(maxMs));
+        reading.put("avgWaitMinutes", ReadingChecks.minutes(avgMs));
         reading.put("waitBand", bands.band(maxMs));
-        reading.put("observedAt", dateTime(node, "observedAt", where, true));
-        String timestamp = dateTime(node, "@timestamp", where, false);
-        reading.put("@timestamp", timestamp == null ? Instant.now().toString() : timestamp);
+        OffsetDateTime observed = ReadingChecks.dateTime(node, "observedAt", where, true);
+        OffsetDateTime polled = ReadingChecks.dateTime(node, "@timestamp", where, false);
+        Instant pollTime = polled == null ? now : polled.toInstant();
+        Boolean stale = ReadingChecks.bool(node, "stale", where);
+        reading.put("observedAt", Timestamps.of(observed));
+        reading.put("stale", stale != null ? stale : ReadingChecks.stale(observed, pollTime, bands.staleAfterMs()));
+        reading.put("@timestamp", Timestamps.utc(pollTime));
         JsonNode pollId = node.path("pollId");
+        if (!pollId.isMissingNode() && !pollId.isNull() && !(pollId.isTextual() && pollId.asText().length() <= 100)) {
+            throw ReadingChecks.wrong(where, "pollId", "a string of at most 100 characters", pollId);
+        }
         reading.put("pollId", pollId.isTextual() && !pollId.asText().isBlank() ? pollId.asText() : defaultPollId);
         return reading;
-    }
-
-    private static long millis(JsonNode node, String field, String where) {
-        JsonNode value = node.path(field);
-        if (!value.isIntegralNumber() || value.asLong() < 0) {
-            throw new InvalidReadingException(where + field + " must be a whole number of milliseconds >= 0, got " + value);
-        }
-        return value.asLong();
-    }
-
-    private static String dateTime(JsonNode node, String field, String where, boolean required) {
-        JsonNode value = node.path(field);
-        if (value.isMissingNode() && !required) {
-            return null;
-        }
-        try {
-            OffsetDateTime.parse(value.asText());
-            return value.asText();
-        } catch (DateTimeParseException e) {
-            throw new InvalidReadingException(where + field + " must be an ISO-8601 date-time with an offset"
-                    + " (2026-11-23T09:30:00+11:00), got " + value);
-        }
     }
 }

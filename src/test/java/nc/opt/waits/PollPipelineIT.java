@@ -193,8 +193,9 @@ class PollPipelineIT {
                 assertTrue(reading.get("observedAt").asText().matches("2026-11-23T09:2\\d:\\d\\d\\.\\d{3}\\+11:00"),
                         "updatedDate with its Noumea offset: " + reading.get("observedAt"));
                 Instant.parse(reading.get("@timestamp").asText());
-                assertEquals(16, reading.size() + (reading.has("position") ? 0 : 1) + 3,
-                        "agencyId designation commune type position max/avg ms and minutes band observedAt @timestamp pollId: " + reading);
+                assertEquals(true, reading.get("stale").asBoolean(false), "the frozen clock observed days before the poll: " + reading);
+                assertEquals(17, reading.size() + (reading.has("position") ? 0 : 1) + 3,
+                        "agencyId designation commune type position max/avg ms and minutes band observedAt stale @timestamp pollId: " + reading);
             }
             assertEquals(agencies.keySet().stream().map(String::valueOf).collect(Collectors.toSet()), keys);
         }

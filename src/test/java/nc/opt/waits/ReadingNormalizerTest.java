@@ -19,8 +19,23 @@ class ReadingNormalizerTest {
     }
 
     @Test
-    void updatedDateGetsItsNoumeaOffset() {
-        assertEquals("2024-11-06T15:22:08.571+11:00", normalizer.observedAt("2024-11-06T15:22:08.571"));
+    void updatedDateGetsItsNoumeaOffsetInTheOneTimestampFormat() {
+        assertEquals("2024-11-06T15:22:08.571+11:00", Timestamps.of(normalizer.observedAt("2024-11-06T15:22:08.571")));
+        // Java's toString() would write 2024-11-06T09:02+11:00
+        assertEquals("2024-11-06T09:02:00.000+11:00", Timestamps.of(normalizer.observedAt("2024-11-06T09:02")));
+        assertEquals("2026-11-22T22:30:05.118Z", Timestamps.utc(Instant.parse("2026-11-22T22:30:05.118204531Z")));
+    }
+
+    @Test
+    void aReadingObservedLongerAgoThanTheStaleAgeIsMarkedStale() throws Exception {
+        String agency = """
+                {"idAgence":1,"designation":"X","type":"AGENCE","commune":"NOUMEA",
+                 "realMaxWaitingTimeMs":5,"realAvgWaitingTimeMs":0,"updatedDate":"%s"}""";
+        // the poll is at 2026-11-23T11:00+11:00; the default stale age is 30 minutes
+        assertEquals(false, read(agency.formatted("2026-11-23T10:30:00.000")).get("stale"), "30 minutes old: not stale yet");
+        assertEquals(true, read(agency.formatted("2026-11-23T10:29:59.999")).get("stale"));
+        normalizer.setStaleAfterMinutes(60);
+        assertEquals(false, read(agency.formatted("2026-11-23T10:29:59.999")).get("stale"), "the age is a setting");
     }
 
     @Test
@@ -39,7 +54,8 @@ class ReadingNormalizerTest {
         assertFalse(reading.containsKey("position"));
         assertEquals(1.5, reading.get("maxWaitMinutes"));
         assertEquals(0.75, reading.get("avgWaitMinutes"));
-        assertEquals("2026-11-23T00:00:00Z", reading.get("@timestamp"));
+        assertEquals("2026-11-23T00:00:00.000Z", reading.get("@timestamp"));
+        assertEquals("2026-11-23T10:58:01.250+11:00", reading.get("observedAt"));
     }
 
     @Test
@@ -47,7 +63,11 @@ class ReadingNormalizerTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> read("""
                 {"idAgence":1,"designation":"X","type":"AGENCE","commune":"NOUMEA","position":{"lat":-22.2,"lon":166.4},
                  "realMaxWaitingTimeMs":-5,"realAvgWaitingTimeMs":0,"updatedDate":"2026-11-23T10:58:01.250"}"""));
-        assertEquals("realMaxWaitingTimeMs is not a whole number of milliseconds >= 0: -5", e.getMessage());
+        assertEquals("realMaxWaitingTimeMs must be a whole number of milliseconds >= 0, got -5", e.getMessage());
+        IllegalArgumentException missing = assertThrows(IllegalArgumentException.class, () -> read("""
+                {"idAgence":1,"designation":"X","type":"AGENCE","commune":"NOUMEA",
+                 "realMaxWaitingTimeMs":5,"updatedDate":"2026-11-23T10:58:01.250"}"""));
+        assertEquals("realAvgWaitingTimeMs is missing", missing.getMessage());
         assertThrows(IllegalArgumentException.class, () -> read("""
                 {"idAgence":1,"designation":"X","type":"AGENCE","commune":"NOUMEA","position":{"lat":-222,"lon":166.4},
                  "realMaxWaitingTimeMs":5,"realAvgWaitingTimeMs":0,"updatedDate":"2026-11-23T10:58:01.250"}"""));

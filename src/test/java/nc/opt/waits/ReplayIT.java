@@ -52,12 +52,15 @@ class ReplayIT {
         }
         List<String> written = Files.readAllLines(csv);
         long rows = written.size() - 1;
-        // one document per agency and observation: two polls can read the same observation
-        long documents = written.stream().skip(1).map(line -> line.split(",")).map(cells -> cells[2] + "@" + cells[cells.length - 1])
-                .distinct().count();
+        // one document per agency and observation: two polls can read the same observation (observedAt
+        // counted from the end of the row: a designation may hold a comma)
+        List<String> header = List.of(written.get(0).split(","));
+        int observedAtFromEnd = header.size() - header.indexOf("observedAt");
+        long documents = written.stream().skip(1).map(line -> line.split(","))
+                .map(cells -> cells[2] + "@" + cells[cells.length - observedAtFromEnd]).distinct().count();
         // 2. a malformed row in the middle, and a row torn by a crash at the end
         List<String> lines = new java.util.ArrayList<>(Files.readAllLines(csv));
-        lines.add(2, "2026-11-23T00:00:00Z,bad-row,4313,Agence,NOUMEA,AGENCE,-22.27,166.44,not-a-number,1,1,1,green,2026-11-23T08:00:00+11:00");
+        lines.add(2, "2026-11-23T00:00:00Z,bad-row,4313,Agence,NOUMEA,AGENCE,-22.27,166.44,not-a-number,1,1,1,green,2026-11-23T08:00:00+11:00,false");
         Files.write(csv, lines);
         Files.writeString(csv, "2026-11-23T00:00:00Z,torn,4313,\"Agence de NOU", StandardOpenOption.APPEND);
 

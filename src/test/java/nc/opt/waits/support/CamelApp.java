@@ -8,6 +8,7 @@ import java.net.ServerSocket;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
+import java.util.UUID;
 
 /**
  * Runs an integration the way `camel run` does: the very same route files and properties files
@@ -46,6 +47,8 @@ public final class CamelApp implements AutoCloseable {
         main.setPropertyPlaceholderLocations(propertyFiles);
         main.configure().withRoutesIncludePattern(routes);
         Properties properties = new Properties();
+        // each app its own outbox, unless the test names one (polling() does, beside its CSV folder)
+        properties.put("outbox.dir", "target/it-outbox-" + UUID.randomUUID());
         properties.putAll(overrides);
         main.setOverrideProperties(properties);
         main.start();
@@ -68,9 +71,10 @@ public final class CamelApp implements AutoCloseable {
         return overrides;
     }
 
-    /** Polling the simulator on simPort every second, the CSV files in csvDir. */
+    /** Polling the simulator on simPort every second, the CSV files in csvDir, the outbox beside it. */
     public static Map<String, String> polling(int simPort, String csvDir) {
-        return Map.of("opt.api.url", "http://127.0.0.1:" + simPort, "poll.period-ms", "1000", "csv.dir", csvDir);
+        return Map.of("opt.api.url", "http://127.0.0.1:" + simPort, "poll.period-ms", "1000", "csv.dir", csvDir,
+                "outbox.dir", csvDir + "-outbox");
     }
 
     /**
