@@ -67,7 +67,7 @@ class AlertsIT {
         overrides.put("ingest.api-key", KEY);
         overrides.put("camel.server.port", String.valueOf(httpPort));
         overrides.put("camel.management.port", String.valueOf(httpPort));
-        overrides.put("camel.main.routesExcludePattern", "file:routes/poll-agencies.camel.yaml," + CamelApp.INDEX_ROUTE);
+        overrides.put("camel.main.routesExcludePattern", CamelApp.POLL_ROUTES + "," + CamelApp.INDEX_ROUTE);
         pipeline = CamelApp.start("file:application.properties", "file:routes/*.camel.yaml", overrides);
     }
 

@@ -19,6 +19,10 @@ public final class CamelApp implements AutoCloseable {
     /** the index route alone, with what it calls */
     public static final String INDEX_ONLY = INDEX_ROUTE
             + ",file:routes/dead-letters.camel.yaml,file:routes/error-handling.camel.yaml";
+    /** the poll: the elected instance's tick and the poll itself */
+    public static final String POLL_ROUTES = "file:routes/poll-leader.camel.yaml,file:routes/poll-agencies.camel.yaml";
+    /** the route that starts polls (stop it to stop polling) */
+    public static final String POLL_ROUTE = "poll-leader";
     /** what the tests of the poll alone leave out: indexing, alerts, the HTTP API */
     public static final String ALL_BUT_THE_POLL = INDEX_ROUTE
             + ",file:routes/alert*.camel.yaml,file:routes/http-ingest.camel.yaml";
@@ -46,6 +50,7 @@ public final class CamelApp implements AutoCloseable {
         main.setPropertyPlaceholderLocations(propertyFiles);
         main.configure().withRoutesIncludePattern(routes);
         Properties properties = new Properties();
+        properties.putAll(electionOfOne()); // the poller's beans are made even when its routes are left out
         properties.putAll(overrides);
         main.setOverrideProperties(properties);
         main.start();
@@ -70,7 +75,16 @@ public final class CamelApp implements AutoCloseable {
 
     /** Polling the simulator on simPort every second, the CSV files in csvDir. */
     public static Map<String, String> polling(int simPort, String csvDir) {
-        return Map.of("opt.api.url", "http://127.0.0.1:" + simPort, "poll.period-ms", "1000", "csv.dir", csvDir);
+        return Map.of("opt.api.url", "http://127.0.0.1:" + simPort, "poll.period-ms", "1000", "csv.dir", csvDir,
+                "poll.tick-ms", "50");
+    }
+
+    /**
+     * The poller's election in a folder of its own (one instance: it leads at once), ticks fine
+     * enough for periods of a second or two.
+     */
+    public static Map<String, String> electionOfOne() {
+        return Map.of("poll.cluster.dir", "target/cluster-" + java.util.UUID.randomUUID(), "poll.tick-ms", "50");
     }
 
     /**
