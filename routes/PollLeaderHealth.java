@@ -63,7 +63,7 @@ public class PollLeaderHealth extends AbstractHealthCheck {
     /** the cluster service the master: component runs (camel.component.master.service) */
     private Optional<CamelClusterService> service() {
         return getCamelContext() == null || getCamelContext().hasComponent("master") == null ? Optional.empty()
-                : Optional.ofNullable(getCamelContext().getComponent("master", MasterComponent.class).getService());
+                : Optional.ofNullable(getCamelContext().getComponent("master", MasterComponent.class)).map(MasterComponent::getService);
     }
 
     private String property(String key) {

@@ -72,8 +72,8 @@ class LeaderIT {
         overrides.put("poll.cluster.dir", DIR.resolve("cluster").toString());
         overrides.put("csv.dir", DIR.resolve("csv-" + name).toString());
         // a dead leader's silence: 3 x 500 ms (the shared folder is local)
-        overrides.put("camel.beans.pollCluster.?acquireLockDelay", "500");
-        overrides.put("camel.beans.pollCluster.?acquireLockInterval", "500");
+        overrides.put("poll.cluster.lock-delay-ms", "500");
+        overrides.put("poll.cluster.lock-interval-ms", "500");
         // a killed instance's index consumer is replaced after 6 s, not Kafka's 45 s
         overrides.put("camel.component.kafka.sessionTimeoutMs", "6000");
         overrides.put("index.consumers", "1");
