@@ -1,18 +1,25 @@
 package nc.opt.waits;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -45,6 +52,10 @@ public class Thresholds {
     private volatile KafkaConsumer<String, String> consumer;
     private final CountDownLatch loaded = new CountDownLatch(1);
     private Thread follower;
+    /** where the follower is: every record before these offsets is applied */
+    private final Map<TopicPartition, Long> positions = new HashMap<>();
+    /** the barrier's own client, for the topic's end offsets (a consumer is not shared by threads) */
+    private KafkaConsumer<String, String> endsReader;
 
     /** The threshold that applies to a reading, and where it comes from. */
     public record Threshold(double minutes, String scope) {
@@ -75,10 +86,12 @@ public class Thresholds {
         try {
             consumer = kafka.reader();
             KafkaSecurity.readToEnd(consumer, topic, Duration.ofSeconds(30), this::apply);
+            read();
             LOG.info("Thresholds loaded from {}: {}", topic, all());
             loaded.countDown();
             while (!Thread.currentThread().isInterrupted()) {
                 consumer.poll(Duration.ofSeconds(1)).forEach(this::apply);
+                read();
             }
         } catch (WakeupException stopping) {
             // stop() woke the consumer up
@@ -92,10 +105,60 @@ public class Thresholds {
         }
     }
 
+    /** the follower has applied every record before these positions: wakes up the barrier */
+    private void read() {
+        Map<TopicPartition, Long> now = new HashMap<>();
+        consumer.assignment().forEach(partition -> now.put(partition, consumer.position(partition)));
+        synchronized (positions) {
+            positions.putAll(now);
+            positions.notifyAll();
+        }
+    }
+
+    /**
+     * The barrier: returns once every record on the topic when it is called has been applied (the
+     * topic's end offsets fetched now, then the follower awaited up to them). A threshold change
+     * acknowledged to its caller (PUT, DELETE answered: the record is on the topic) thus applies to
+     * every reading evaluated after this returns.
+     */
+    public void awaitCaughtUp() throws InterruptedException {
+        if (!loaded.await(30, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the thresholds topic " + topic + " is not read yet");
+        }
+        Map<TopicPartition, Long> ends;
+        synchronized (this) {
+            if (endsReader == null) {
+                endsReader = kafka.reader();
+            }
+            Set<TopicPartition> partitions;
+            synchronized (positions) {
+                partitions = new HashSet<>(positions.keySet());
+            }
+            ends = endsReader.endOffsets(partitions, Duration.ofSeconds(10));
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        synchronized (positions) {
+            while (ends.entrySet().stream().anyMatch(end -> positions.getOrDefault(end.getKey(), 0L) < end.getValue())) {
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0) {
+                    throw new IllegalStateException("the thresholds topic " + topic + " was not read up to its end " + ends
+                            + " within 10 s (read up to " + positions + ")");
+                }
+                positions.wait(left);
+            }
+        }
+    }
+
     public void stop() throws InterruptedException {
         if (follower != null && consumer != null) {
             consumer.wakeup();
             follower.join(5_000);
+        }
+        synchronized (this) {
+            if (endsReader != null) {
+                endsReader.close();
+                endsReader = null;
+            }
         }
     }
 
