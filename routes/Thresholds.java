@@ -202,7 +202,29 @@ public class Thresholds {
         }
     }
 
-    /** The key and value to publish for PUT /thresholds/{scope}/{name}, or an IllegalArgumentException. */
+    /**
+     * PUT or DELETE /thresholds/{scope}/{name}: the record to publish (header kafka.KEY; body the
+     * value, none to remove the key) and, in the property "answer", the answer once published. What
+     * is wrong in the request, as an IllegalArgumentException whose message says it to the caller.
+     */
+    public static void request(Exchange exchange) throws JsonProcessingException {
+        Message in = exchange.getMessage();
+        String key = key(in.getHeader("scope", String.class), in.getHeader("name", String.class));
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("threshold", key);
+        if ("DELETE".equalsIgnoreCase(in.getHeader(Exchange.HTTP_METHOD, String.class))) {
+            in.setBody(null);
+            answer.put("removed", true);
+        } else {
+            String value = value(in.getBody(String.class));
+            in.setBody(value);
+            answer.put("value", JSON.readTree(value));
+        }
+        in.setHeader("kafka.KEY", key);
+        exchange.setProperty("answer", JSON.writeValueAsString(answer));
+    }
+
+    /** The key to publish for /thresholds/{scope}/{name}, or an IllegalArgumentException. */
     public static String key(String scope, String name) {
         String s = scope == null ? "" : scope.toLowerCase(Locale.ROOT);
         if (!SCOPES.contains(s)) {
@@ -220,15 +242,26 @@ public class Thresholds {
         return s + ":" + ("agency".equals(s) ? name : name.toUpperCase(Locale.ROOT));
     }
 
+    /** The value to publish for a PUT body, or an IllegalArgumentException. */
     public static String value(String body) {
+        String expected = "the body must be {\"maxWaitMinutes\": <a number > 0>}, got ";
+        if (body == null || body.isBlank()) {
+            throw new IllegalArgumentException(expected + "an empty body");
+        }
+        String shown = body.length() > 100 ? body.substring(0, 100) + "..." : body;
+        JsonNode minutes;
         try {
-            JsonNode minutes = JSON.readTree(body == null ? "" : body).path("maxWaitMinutes");
-            if (!minutes.isNumber() || minutes.asDouble() <= 0) {
-                throw new IllegalArgumentException("the body must be {\"maxWaitMinutes\": <number > 0>}, got " + body);
-            }
+            minutes = JSON.readTree(body).path("maxWaitMinutes");
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(expected + "text that is not JSON: " + shown);
+        }
+        if (!minutes.isNumber() || minutes.asDouble() <= 0 || !Double.isFinite(minutes.asDouble())) {
+            throw new IllegalArgumentException(expected + shown);
+        }
+        try {
             return JSON.writeValueAsString(Map.of("maxWaitMinutes", minutes.asDouble()));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalArgumentException("the body must be {\"maxWaitMinutes\": <number > 0>}, got " + body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
         }
     }
 
