@@ -88,6 +88,11 @@ public class Thresholds {
             KafkaSecurity.readToEnd(consumer, topic, Duration.ofSeconds(30), this::apply);
             read();
             LOG.info("Thresholds loaded from {}: {}", topic, all());
+            try {
+                endOffsets(); // the barrier's client connected now, not at the first batch
+            } catch (RuntimeException notYet) {
+                LOG.debug("The barrier's client could not reach {} yet: {}", topic, notYet.getMessage());
+            }
             loaded.countDown();
             while (!Thread.currentThread().isInterrupted()) {
                 consumer.poll(Duration.ofSeconds(1)).forEach(this::apply);
@@ -125,17 +130,7 @@ public class Thresholds {
         if (!loaded.await(30, TimeUnit.SECONDS)) {
             throw new IllegalStateException("the thresholds topic " + topic + " is not read yet");
         }
-        Map<TopicPartition, Long> ends;
-        synchronized (this) {
-            if (endsReader == null) {
-                endsReader = kafka.reader();
-            }
-            Set<TopicPartition> partitions;
-            synchronized (positions) {
-                partitions = new HashSet<>(positions.keySet());
-            }
-            ends = endsReader.endOffsets(partitions, Duration.ofSeconds(10));
-        }
+        Map<TopicPartition, Long> ends = endOffsets();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         synchronized (positions) {
             while (ends.entrySet().stream().anyMatch(end -> positions.getOrDefault(end.getKey(), 0L) < end.getValue())) {
@@ -147,6 +142,18 @@ public class Thresholds {
                 positions.wait(left);
             }
         }
+    }
+
+    /** the topic's end offsets now, by the barrier's own client */
+    private synchronized Map<TopicPartition, Long> endOffsets() {
+        if (endsReader == null) {
+            endsReader = kafka.reader();
+        }
+        Set<TopicPartition> partitions;
+        synchronized (positions) {
+            partitions = new HashSet<>(positions.keySet());
+        }
+        return endsReader.endOffsets(partitions, Duration.ofSeconds(10));
     }
 
     public void stop() throws InterruptedException {
