@@ -67,6 +67,12 @@ public class KafkaSecurity {
         if (infos != null) {
             infos.forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
         }
+        readToEnd(reader, partitions, each);
+    }
+
+    /** Assigns the reader these partitions and hands it each record from the first to the last. */
+    public static void readToEnd(KafkaConsumer<String, String> reader, List<TopicPartition> partitions,
+                                 Consumer<ConsumerRecord<String, String>> each) {
         reader.assign(partitions);
         reader.seekToBeginning(partitions);
         Map<TopicPartition, Long> ends = reader.endOffsets(partitions);

@@ -1,18 +1,25 @@
 package nc.opt.waits;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -45,6 +52,10 @@ public class Thresholds {
     private volatile KafkaConsumer<String, String> consumer;
     private final CountDownLatch loaded = new CountDownLatch(1);
     private Thread follower;
+    /** where the follower is: every record before these offsets is applied */
+    private final Map<TopicPartition, Long> positions = new HashMap<>();
+    /** the barrier's own client, for the topic's end offsets (a consumer is not shared by threads) */
+    private KafkaConsumer<String, String> endsReader;
 
     /** The threshold that applies to a reading, and where it comes from. */
     public record Threshold(double minutes, String scope) {
@@ -75,10 +86,17 @@ public class Thresholds {
         try {
             consumer = kafka.reader();
             KafkaSecurity.readToEnd(consumer, topic, Duration.ofSeconds(30), this::apply);
+            read();
             LOG.info("Thresholds loaded from {}: {}", topic, all());
+            try {
+                endOffsets(); // the barrier's client connected now, not at the first batch
+            } catch (RuntimeException notYet) {
+                LOG.debug("The barrier's client could not reach {} yet: {}", topic, notYet.getMessage());
+            }
             loaded.countDown();
             while (!Thread.currentThread().isInterrupted()) {
                 consumer.poll(Duration.ofSeconds(1)).forEach(this::apply);
+                read();
             }
         } catch (WakeupException stopping) {
             // stop() woke the consumer up
@@ -92,10 +110,62 @@ public class Thresholds {
         }
     }
 
+    /** the follower has applied every record before these positions: wakes up the barrier */
+    private void read() {
+        Map<TopicPartition, Long> now = new HashMap<>();
+        consumer.assignment().forEach(partition -> now.put(partition, consumer.position(partition)));
+        synchronized (positions) {
+            positions.putAll(now);
+            positions.notifyAll();
+        }
+    }
+
+    /**
+     * The barrier: returns once every record on the topic when it is called has been applied (the
+     * topic's end offsets fetched now, then the follower awaited up to them). A threshold change
+     * acknowledged to its caller (PUT, DELETE answered: the record is on the topic) thus applies to
+     * every reading evaluated after this returns.
+     */
+    public void awaitCaughtUp() throws InterruptedException {
+        if (!loaded.await(30, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the thresholds topic " + topic + " is not read yet");
+        }
+        Map<TopicPartition, Long> ends = endOffsets();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        synchronized (positions) {
+            while (ends.entrySet().stream().anyMatch(end -> positions.getOrDefault(end.getKey(), 0L) < end.getValue())) {
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0) {
+                    throw new IllegalStateException("the thresholds topic " + topic + " was not read up to its end " + ends
+                            + " within 10 s (read up to " + positions + ")");
+                }
+                positions.wait(left);
+            }
+        }
+    }
+
+    /** the topic's end offsets now, by the barrier's own client */
+    private synchronized Map<TopicPartition, Long> endOffsets() {
+        if (endsReader == null) {
+            endsReader = kafka.reader();
+        }
+        Set<TopicPartition> partitions;
+        synchronized (positions) {
+            partitions = new HashSet<>(positions.keySet());
+        }
+        return endsReader.endOffsets(partitions, Duration.ofSeconds(10));
+    }
+
     public void stop() throws InterruptedException {
         if (follower != null && consumer != null) {
             consumer.wakeup();
             follower.join(5_000);
+        }
+        synchronized (this) {
+            if (endsReader != null) {
+                endsReader.close();
+                endsReader = null;
+            }
         }
     }
 
@@ -139,7 +209,29 @@ public class Thresholds {
         }
     }
 
-    /** The key and value to publish for PUT /thresholds/{scope}/{name}, or an IllegalArgumentException. */
+    /**
+     * PUT or DELETE /thresholds/{scope}/{name}: the record to publish (header kafka.KEY; body the
+     * value, none to remove the key) and, in the property "answer", the answer once published. What
+     * is wrong in the request, as an IllegalArgumentException whose message says it to the caller.
+     */
+    public static void request(Exchange exchange) throws JsonProcessingException {
+        Message in = exchange.getMessage();
+        String key = key(in.getHeader("scope", String.class), in.getHeader("name", String.class));
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("threshold", key);
+        if ("DELETE".equalsIgnoreCase(in.getHeader(Exchange.HTTP_METHOD, String.class))) {
+            in.setBody(null);
+            answer.put("removed", true);
+        } else {
+            String value = value(in.getBody(String.class));
+            in.setBody(value);
+            answer.put("value", JSON.readTree(value));
+        }
+        in.setHeader("kafka.KEY", key);
+        exchange.setProperty("answer", JSON.writeValueAsString(answer));
+    }
+
+    /** The key to publish for /thresholds/{scope}/{name}, or an IllegalArgumentException. */
     public static String key(String scope, String name) {
         String s = scope == null ? "" : scope.toLowerCase(Locale.ROOT);
         if (!SCOPES.contains(s)) {
@@ -157,15 +249,26 @@ public class Thresholds {
         return s + ":" + ("agency".equals(s) ? name : name.toUpperCase(Locale.ROOT));
     }
 
+    /** The value to publish for a PUT body, or an IllegalArgumentException. */
     public static String value(String body) {
+        String expected = "the body must be {\"maxWaitMinutes\": <a number > 0>}, got ";
+        if (body == null || body.isBlank()) {
+            throw new IllegalArgumentException(expected + "an empty body");
+        }
+        String shown = body.length() > 100 ? body.substring(0, 100) + "..." : body;
+        JsonNode minutes;
         try {
-            JsonNode minutes = JSON.readTree(body == null ? "" : body).path("maxWaitMinutes");
-            if (!minutes.isNumber() || minutes.asDouble() <= 0) {
-                throw new IllegalArgumentException("the body must be {\"maxWaitMinutes\": <number > 0>}, got " + body);
-            }
+            minutes = JSON.readTree(body).path("maxWaitMinutes");
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(expected + "text that is not JSON: " + shown);
+        }
+        if (!minutes.isNumber() || minutes.asDouble() <= 0 || !Double.isFinite(minutes.asDouble())) {
+            throw new IllegalArgumentException(expected + shown);
+        }
+        try {
             return JSON.writeValueAsString(Map.of("maxWaitMinutes", minutes.asDouble()));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalArgumentException("the body must be {\"maxWaitMinutes\": <number > 0>}, got " + body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -10,6 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 
 /**
@@ -26,14 +28,20 @@ import java.util.concurrent.ConcurrentLinkedDeque;
  *   <li>{@code bad-reading}: HTTP 200, but the first agency's max wait is not a number;</li>
  *   <li>{@code formula}: HTTP 200, the first agency's designation looks like a spreadsheet formula.</li>
  * </ul>
+ * And one fault of an agency rather than of an answer, until DELETE: POST /_sim/faults?type=frozen&agency=ID
+ * freezes that agency as its kiosk stopped reporting: its updatedDate and waits stay those of the
+ * next answer, whatever the clock.
  */
 public class Gateway {
     static final List<String> FAULTS = List.of("500", "429", "400", "slow", "malformed", "empty", "bad-reading", "formula");
     static final String FORMULA = "=HYPERLINK(\"https://example.invalid\",\"Agence\")";
     static final String ANSWERED = "answeredByGateway";
+    static final List<String> FROZEN_FIELDS = List.of("realMaxWaitingTimeMs", "realAvgWaitingTimeMs", "updatedDate");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ConcurrentLinkedDeque<String> armed = new ConcurrentLinkedDeque<>();
+    /** frozen agencies (idAgence) and their frozen fields, empty until the first answer after the freeze */
+    private final Map<String, Map<String, Object>> frozen = new ConcurrentHashMap<>();
     private String apiKey = "";
     private long slowMillis = 15_000;
     private int retryAfterSeconds = 2;
@@ -86,6 +94,11 @@ public class Gateway {
             respond(in, 404, fault("Agency " + in.getHeader("id") + " not found", "agency.NotFound"));
             return;
         }
+        if (body instanceof List<?> list) {
+            list.forEach(this::freeze);
+        } else {
+            freeze(body);
+        }
         String json = JSON.writeValueAsString(body);
         String next = armed.peek();
         if (next != null && List.of("malformed", "empty", "bad-reading", "formula").contains(next)) {
@@ -102,12 +115,42 @@ public class Gateway {
         in.setBody(json);
     }
 
-    /** POST /_sim/faults?type=T&count=N, DELETE /_sim/faults, GET /_sim/faults */
+    /** a frozen agency's answer keeps the updatedDate and waits it had when first answered frozen */
+    @SuppressWarnings("unchecked")
+    private void freeze(Object agency) {
+        if (!(agency instanceof Map<?, ?>) || frozen.isEmpty()) {
+            return;
+        }
+        Map<String, Object> fields = (Map<String, Object>) agency;
+        Map<String, Object> kept = frozen.get(String.valueOf(fields.get("idAgence")));
+        if (kept == null) {
+            return;
+        }
+        synchronized (kept) {
+            for (String field : FROZEN_FIELDS) {
+                if (kept.containsKey(field)) {
+                    fields.put(field, kept.get(field));
+                } else {
+                    kept.put(field, fields.get(field));
+                }
+            }
+        }
+    }
+
+    /** POST /_sim/faults?type=T&count=N (or type=frozen&agency=ID), DELETE /_sim/faults, GET /_sim/faults */
     public Map<String, Object> admin(Exchange exchange) {
         Message in = exchange.getMessage();
         String method = in.getHeader(Exchange.HTTP_METHOD, "GET", String.class).toUpperCase(Locale.ROOT);
         if ("DELETE".equals(method)) {
             armed.clear();
+            frozen.clear();
+        } else if ("POST".equals(method) && "frozen".equals(in.getHeader("type", String.class))) {
+            String agency = in.getHeader("agency", String.class);
+            if (agency == null || !agency.matches("\\d+")) {
+                in.setHeader(Exchange.HTTP_RESPONSE_CODE, 400);
+                return Map.of("error", "the frozen fault needs the agency to freeze: type=frozen&agency=<idAgence>");
+            }
+            frozen.putIfAbsent(agency, new LinkedHashMap<>());
         } else if ("POST".equals(method)) {
             String type = in.getHeader("type", String.class);
             if (!FAULTS.contains(type)) {
@@ -119,7 +162,7 @@ public class Gateway {
                 armed.add(type);
             }
         }
-        return Map.of("armed", new ArrayList<>(armed));
+        return Map.of("armed", new ArrayList<>(armed), "frozen", new ArrayList<>(new TreeSet<>(frozen.keySet())));
     }
 
     private static List<Map<String, Object>> changeFirst(List<Map<String, Object>> agencies, String field, Object value) {

@@ -67,7 +67,7 @@ class AlertsIT {
         overrides.put("ingest.api-key", KEY);
         overrides.put("camel.server.port", String.valueOf(httpPort));
         overrides.put("camel.management.port", String.valueOf(httpPort));
-        overrides.put("camel.main.routesExcludePattern", "file:routes/poll-agencies.camel.yaml," + CamelApp.INDEX_ROUTE);
+        overrides.put("camel.main.routesExcludePattern", CamelApp.POLL_ROUTES + "," + CamelApp.INDEX_ROUTE);
         pipeline = CamelApp.start("file:application.properties", "file:routes/*.camel.yaml", overrides);
     }
 
@@ -145,6 +145,28 @@ class AlertsIT {
         assertEquals("type:ANNEXE", events(4202).get(0).get("thresholdScope").asText());
         assertEquals(0, events(4201).size());
         assertEquals(0, events(4203).size());
+    }
+
+    @Test
+    void everyBadThresholdRequestGetsA400SayingWhatIsWrongWithoutInternals() throws Exception {
+        Map<String, String> bad = new LinkedHashMap<>(); // path + " " + body -> what the answer must say
+        bad.put("region/x {\"maxWaitMinutes\":5}", "scope must be one of agency, commune, type, default; got region");
+        bad.put("agency/abc {\"maxWaitMinutes\":5}", "an agency threshold is set by agency id (a number), got abc");
+        bad.put("agency/4313 ", "the body must be {\"maxWaitMinutes\": <a number > 0>}, got an empty body");
+        bad.put("agency/4313 twenty", "the body must be {\"maxWaitMinutes\": <a number > 0>}, got text that is not JSON: twenty");
+        bad.put("agency/4313 {\"maxWaitMinutes\":-3}", "the body must be {\"maxWaitMinutes\": <a number > 0>}, got {\"maxWaitMinutes\":-3}");
+        bad.put("agency/4313 {\"maxWaitMinutes\":\"20\"}", "the body must be {\"maxWaitMinutes\": <a number > 0>}, got {\"maxWaitMinutes\":\"20\"}");
+        bad.put("commune/NOUMEA {\"minutes\":20}", "the body must be {\"maxWaitMinutes\": <a number > 0>}, got {\"minutes\":20}");
+        for (Map.Entry<String, String> request : bad.entrySet()) {
+            String path = request.getKey().substring(0, request.getKey().indexOf(' '));
+            String body = request.getKey().substring(request.getKey().indexOf(' ') + 1);
+            HttpResponse<String> answer = Http.put(httpUrl + "/thresholds/" + path, body, "x-apikey", KEY);
+            assertEquals(400, answer.statusCode(), answer.body());
+            assertEquals(request.getValue(), JSON.readTree(answer.body()).get("error").asText(), "PUT " + path + " " + body);
+        }
+        HttpResponse<String> delete = Http.send(httpUrl + "/thresholds/region/x", "DELETE", "", "x-apikey", KEY);
+        assertEquals(400, delete.statusCode());
+        assertEquals("scope must be one of agency, commune, type, default; got region", JSON.readTree(delete.body()).get("error").asText());
     }
 
     @Test

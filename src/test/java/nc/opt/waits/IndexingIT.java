@@ -49,7 +49,7 @@ class IndexingIT {
     static final String DEAD_LETTERS = "it-idx-dead-letters-" + RUN;
     static final String INDEX = "it-readings-" + RUN;
     static final String GROUP = "it-indexer-" + RUN;
-    static final String POLL_ROUTE = "poll-agencies";
+    static final String POLL_ROUTE = CamelApp.POLL_ROUTE;
 
     static CamelApp simulator;
     static CamelApp pipeline;

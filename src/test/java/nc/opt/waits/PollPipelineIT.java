@@ -76,6 +76,7 @@ class PollPipelineIT {
         overrides.put("opt.api.response-timeout-ms", "1500");
         overrides.put("poll.period-ms", "1500");
         overrides.put("poll.delay-ms", "0");
+        overrides.put("poll.tick-ms", "50");
         overrides.put("poll.backoff.initial-ms", "500");
         overrides.put("poll.backoff.max-ms", "2000");
         overrides.put("csv.dir", CSV_DIR.toString());

@@ -44,7 +44,7 @@ class ReplayIT {
                      "camel.component.kafka.brokers", TestKafka.bootstrapServers(), "kafka.topic.readings", liveTopic,
                      "kafka.topic.dead-letter", liveTopic + "-dlq", "camel.main.routesExcludePattern", CamelApp.ALL_BUT_THE_POLL))) {
             await().atMost(Duration.ofSeconds(60)).until(() -> TestKafka.readAll(liveTopic, 0, Duration.ofSeconds(3)).size() >= 3 * agencies);
-            poller.context().getRouteController().stopRoute("poll-agencies");
+            poller.context().getRouteController().stopRoute(CamelApp.POLL_ROUTE);
         }
         Path csv;
         try (var files = Files.list(csvDir)) {

@@ -141,7 +141,7 @@ class SecuredKafkaIT {
         overrides.put("ingest.api-key", API_KEY);
         overrides.put("camel.server.port", String.valueOf(port));
         overrides.put("camel.management.port", String.valueOf(port));
-        overrides.put("camel.main.routesExcludePattern", "file:routes/poll-agencies.camel.yaml");
+        overrides.put("camel.main.routesExcludePattern", CamelApp.POLL_ROUTES);
         return overrides;
     }
 

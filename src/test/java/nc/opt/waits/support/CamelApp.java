@@ -20,6 +20,10 @@ public final class CamelApp implements AutoCloseable {
     /** the index route alone, with what it calls */
     public static final String INDEX_ONLY = INDEX_ROUTE
             + ",file:routes/dead-letters.camel.yaml,file:routes/error-handling.camel.yaml";
+    /** the poll: the elected instance's tick and the poll itself */
+    public static final String POLL_ROUTES = "file:routes/poll-leader.camel.yaml,file:routes/poll-agencies.camel.yaml";
+    /** the route that starts polls (stop it to stop polling) */
+    public static final String POLL_ROUTE = "poll-leader";
     /** what the tests of the poll alone leave out: indexing, alerts, the HTTP API */
     public static final String ALL_BUT_THE_POLL = INDEX_ROUTE
             + ",file:routes/alert*.camel.yaml,file:routes/http-ingest.camel.yaml";
@@ -49,6 +53,7 @@ public final class CamelApp implements AutoCloseable {
         Properties properties = new Properties();
         // each app its own outbox, unless the test names one (polling() does, beside its CSV folder)
         properties.put("outbox.dir", "target/it-outbox-" + UUID.randomUUID());
+        properties.putAll(electionOfOne()); // the poller's beans are made even when its routes are left out
         properties.putAll(overrides);
         main.setOverrideProperties(properties);
         main.start();
@@ -74,7 +79,15 @@ public final class CamelApp implements AutoCloseable {
     /** Polling the simulator on simPort every second, the CSV files in csvDir, the outbox beside it. */
     public static Map<String, String> polling(int simPort, String csvDir) {
         return Map.of("opt.api.url", "http://127.0.0.1:" + simPort, "poll.period-ms", "1000", "csv.dir", csvDir,
-                "outbox.dir", csvDir + "-outbox");
+                "outbox.dir", csvDir + "-outbox", "poll.tick-ms", "50");
+    }
+
+    /**
+     * The poller's election in a folder of its own (one instance: it leads at once), ticks fine
+     * enough for periods of a second or two.
+     */
+    public static Map<String, String> electionOfOne() {
+        return Map.of("poll.cluster.dir", "target/cluster-" + java.util.UUID.randomUUID(), "poll.tick-ms", "50");
     }
 
     /**

@@ -37,7 +37,8 @@ public final class Http {
         return send(url, "PUT", json, headers);
     }
 
-    private static HttpResponse<String> send(String url, String method, String json, String... headers) throws IOException, InterruptedException {
+    /** any method with a JSON body, with headers given as name, value, name, value... */
+    public static HttpResponse<String> send(String url, String method, String json, String... headers) throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(json));
         if (headers.length > 0) {

@@ -89,7 +89,9 @@ public final class Harness {
         ap.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, BOOTSTRAP);
         admin = Admin.create(ap);
         List<String> rest = new ArrayList<>(Arrays.asList(args));
-        if (!rest.isEmpty() && rest.get(0).equals("--sustained")) {
+        if (!rest.isEmpty() && rest.get(0).equals("--alerts")) {
+            report("alerts: one detect-alerts instance, the thresholds barrier on and off", String.join("\n", AlertsBench.run()) + "\n");
+        } else if (!rest.isEmpty() && rest.get(0).equals("--sustained")) {
             int minutes = rest.size() > 1 ? Integer.parseInt(rest.get(1)) : 10;
             sustained(minutes);
         } else {
