@@ -46,9 +46,13 @@ public class ReadingValidator {
 
     /** The JSON answer to a refused request, {"error": message}, from the exception the route caught. */
     public static String error(Exchange exchange) throws JsonProcessingException {
-        Exception caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        // only the checks' own messages (field and reason) go out; never an exception's class or stack
-        String message = caught instanceof ReadingChecks.InvalidReadingException ? caught.getMessage() : "bad request";
+        Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        // only the messages of the project's own checks (readings, thresholds: an IllegalArgumentException
+        // naming the field and the reason, maybe wrapped by Camel's bean call) go out; never a class or stack
+        while (caught != null && !(caught instanceof IllegalArgumentException) && caught.getCause() != caught) {
+            caught = caught.getCause();
+        }
+        String message = caught != null && caught.getMessage() != null ? caught.getMessage() : "bad request";
         return JSON.writeValueAsString(Map.of("error", message));
     }
 
