@@ -286,6 +286,6 @@ class SecuredKafkaIT {
     static String reading(int agencyId, long maxWaitMs) {
         return "{\"agencyId\":" + agencyId + ",\"designation\":\"Agence " + agencyId + "\",\"commune\":\"NOUMEA\",\"type\":\"AGENCE\","
                 + "\"position\":{\"lat\":-22.2745,\"lon\":166.4405},\"maxWaitMs\":" + maxWaitMs + ",\"avgWaitMs\":" + maxWaitMs / 2 + ","
-                + "\"observedAt\":\"2026-11-23T09:31:07.123+11:00\"}";
+                + "\"observedAt\":\"" + java.time.OffsetDateTime.now(java.time.ZoneOffset.ofHours(11)) + "\"}"; // fresh: not stale
     }
 }
