@@ -36,7 +36,7 @@ class ProdProfileIT {
             try (CamelApp pipeline = CamelApp.pipeline("file:application.properties,file:application-prod.properties", Map.of(
                     "opt.api.url", simUrl,
                     "poll.delay-ms", "0",
-                    "csv.dir", "target/it-csv-prod",
+                    "csv.dir", "target/it-csv-prod", "camel.main.autoConfigurationLogSummary", "true",
                     "camel.component.kafka.brokers", TestKafka.bootstrapServers(),
                     "kafka.topic.readings", topic,
                     "kafka.topic.dead-letter", topic + "-dlq",

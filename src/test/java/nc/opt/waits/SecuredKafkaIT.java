@@ -95,6 +95,8 @@ class SecuredKafkaIT {
         overrides.put("camel.component.kafka.saslJaasConfig", "{{env:KAFKA_SASL_JAAS_CONFIG}}");
         overrides.put("camel.component.kafka.sslTruststorePassword", "{{env:KAFKA_TRUSTSTORE_PASSWORD}}");
         overrides.put("camel.component.kafka.sslKeystorePassword", "{{env:KAFKA_KEYSTORE_PASSWORD}}");
+        // the property summary is off by default; on here, to show it masks the secrets when turned on
+        overrides.put("camel.main.autoConfigurationLogSummary", "true");
         pipeline = CamelApp.start("file:application.properties", "file:routes/*.camel.yaml", overrides);
     }
 
