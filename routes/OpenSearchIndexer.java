@@ -142,13 +142,11 @@ public class OpenSearchIndexer {
     private static final ThreadLocal<BulkBody> BODIES = ThreadLocal.withInitial(BulkBody::new);
 
     /** One Kafka record on its way to OpenSearch: source is the record's value, a JSON object on one line, in UTF-8. */
-    record Doc(String index, String id, byte[] source, String key) {
-        String sourceText() {
-            return new String(source, StandardCharsets.UTF_8);
-        }
-    }
-
-    public void start() throws Exception {
+    /**
+     * A REST client's builder for OpenSearch at url (one URL or a comma-separated list), with basic
+     * auth when username is set and the CA(s) of caFile trusted when set; shared by the map's searches.
+     */
+    static RestClientBuilder clientBuilder(String url, String username, String password, String caFile) throws Exception {
         List<HttpHost> hosts = new ArrayList<>();
         for (String one : url.split("\\s*,\\s*")) {
             URI uri = URI.create(one);
@@ -164,7 +162,17 @@ public class OpenSearchIndexer {
             builder.setHttpClientConfigCallback(http -> http.setConnectionManager(PoolingAsyncClientConnectionManagerBuilder.create()
                     .setTlsStrategy(ClientTlsStrategyBuilder.create().setSslContext(tls).build()).build()));
         }
-        client = builder.build();
+        return builder;
+    }
+
+    record Doc(String index, String id, byte[] source, String key) {
+        String sourceText() {
+            return new String(source, StandardCharsets.UTF_8);
+        }
+    }
+
+    public void start() throws Exception {
+        client = clientBuilder(url, username, password, caFile).build();
         inFlight = new Semaphore(maxInFlight > 0 ? maxInFlight : Integer.MAX_VALUE, true);
         AtomicInteger threads = new AtomicInteger();
         halves = Executors.newCachedThreadPool(task -> {
@@ -661,7 +669,7 @@ public class OpenSearchIndexer {
         }
     }
 
-    static SSLContext trusting(Path caFile) throws Exception {
+    private static SSLContext trusting(Path caFile) throws Exception {
         KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
         trust.load(null, null);
         try (InputStream in = Files.newInputStream(caFile)) {

@@ -2,28 +2,16 @@ package nc.opt.waits;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
-import org.apache.hc.client5.http.ssl.ClientTlsStrategyBuilder;
 import org.apache.hc.core5.http.ContentType;
-import org.apache.hc.core5.http.Header;
-import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.http.io.entity.StringEntity;
-import org.apache.hc.core5.http.message.BasicHeader;
 import org.apache.hc.core5.util.Timeout;
 import org.opensearch.client.Request;
 import org.opensearch.client.Response;
 import org.opensearch.client.RestClient;
 import org.opensearch.client.RestClientBuilder;
 
-import javax.net.ssl.SSLContext;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Base64;
-import java.util.List;
 
 /**
  * Read-only searches for the map's routes (routes/map-data.camel.yaml), with the indexers'
@@ -41,21 +29,7 @@ public class OpenSearchSearch {
     private RestClient client;
 
     public void start() throws Exception {
-        List<HttpHost> hosts = new ArrayList<>();
-        for (String one : url.split("\\s*,\\s*")) {
-            URI uri = URI.create(one);
-            hosts.add(new HttpHost(uri.getScheme(), uri.getHost(), uri.getPort() < 0 ? 9200 : uri.getPort()));
-        }
-        RestClientBuilder builder = RestClient.builder(hosts.toArray(new HttpHost[0]));
-        if (!username.isBlank()) {
-            String basic = Base64.getEncoder().encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
-            builder.setDefaultHeaders(new Header[] {new BasicHeader("Authorization", "Basic " + basic)});
-        }
-        if (!caFile.isBlank()) {
-            SSLContext tls = OpenSearchIndexer.trusting(Path.of(caFile));
-            builder.setHttpClientConfigCallback(http -> http.setConnectionManager(PoolingAsyncClientConnectionManagerBuilder.create()
-                    .setTlsStrategy(ClientTlsStrategyBuilder.create().setSslContext(tls).build()).build()));
-        }
+        RestClientBuilder builder = OpenSearchIndexer.clientBuilder(url, username, password, caFile);
         Timeout timeout = Timeout.ofMilliseconds(timeoutMillis);
         builder.setRequestConfigCallback(config -> config.setConnectTimeout(timeout).setResponseTimeout(timeout));
         client = builder.build();
