@@ -168,8 +168,8 @@ class KafkaOutageIT {
         Map<String, String> overrides = new LinkedHashMap<>(CamelApp.polling(simPort, csvDir));
         overrides.put("camel.component.kafka.brokers", kafka.bootstrapServers());
         overrides.put("outbox.max-mb", "0"); // full from the start
-        try (CamelApp pipeline = CamelApp.start("file:application.properties", "file:routes/poll-agencies.camel.yaml,"
-                + "file:routes/readings-to-csv.camel.yaml,file:routes/kafka-outbox.camel.yaml,file:routes/dead-letters.camel.yaml,"
+        try (CamelApp pipeline = CamelApp.start("file:application.properties", CamelApp.POLL_ROUTES
+                + ",file:routes/readings-to-csv.camel.yaml,file:routes/kafka-outbox.camel.yaml,file:routes/dead-letters.camel.yaml,"
                 + "file:routes/error-handling.camel.yaml", withPorts(overrides))) {
             String management = "http://127.0.0.1:" + pipeline.property("camel.management.port");
             awaitMorePolls(csvDir, 2);
