@@ -41,6 +41,9 @@ public final class TestKafkaCluster implements AutoCloseable {
                 .setConfigProp("transaction.state.log.replication.factor", replicas)
                 .setConfigProp("transaction.state.log.min.isr", minInSync)
                 .setConfigProp("group.initial.rebalance.delay.ms", 0)
+                // a stopped broker hands nothing over first: to the cluster it is lost as in a crash,
+                // fenced only when its session with the controller times out
+                .setConfigProp("controlled.shutdown.enable", false)
                 .build();
         kit.format();
         kit.startup();
@@ -53,7 +56,10 @@ public final class TestKafkaCluster implements AutoCloseable {
         return bootstrapServers;
     }
 
-    /** Stops one broker (as a crash would, for the clients: its port closes). */
+    /**
+     * Stops one broker as a crash would: its port closes, and with controlled shutdown off its
+     * partitions' leadership moves only when the controller fences it (broker.session.timeout.ms).
+     */
     public void stopBroker(int id) {
         kit.brokers().get(id).shutdown();
         kit.brokers().get(id).awaitShutdown();
