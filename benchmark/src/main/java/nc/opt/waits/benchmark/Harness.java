@@ -62,12 +62,14 @@ public final class Harness {
     static final String OS = env("OPENSEARCH_URL", "http://127.0.0.1:" + env("OPENSEARCH_PORT", "19200"));
     static final Path REPO = Path.of(env("BENCH_REPO", ".")).toAbsolutePath().normalize();
     static final Path LOGS = REPO.resolve("benchmark/target/logs");
-    /** what side (a) runs: the index route and what it needs (DeadLetter.java refers to InvalidAnswerException) */
+    /** what side (a) runs: the index route and what it needs (DeadLetter.java refers to InvalidAnswerException, Timestamps) */
     static final List<String> INDEX_ROUTE_FILES = List.of("routes/index-readings.camel.yaml", "routes/dead-letters.camel.yaml",
             "routes/error-handling.camel.yaml", "routes/OpenSearchIndexer.java", "routes/OpenSearchHealth.java",
-            "routes/KafkaBatchCommit.java", "routes/DeadLetter.java", "routes/InvalidAnswerException.java");
+            "routes/KafkaBatchCommit.java", "routes/DeadLetter.java", "routes/InvalidAnswerException.java", "routes/Timestamps.java");
     static final long TICKS = 100; // USER_HZ on Linux
     static final List<String> lines = new ArrayList<>();
+    /** a side or a measurement that failed: reported, and the run ends with status 1 */
+    static boolean failed;
     static Admin admin;
     static Readings readings;
 
@@ -99,7 +101,7 @@ public final class Harness {
             backlog(n);
         }
         admin.close();
-        System.exit(0);
+        System.exit(failed ? 1 : 0);
     }
 
     // ------------------------------------------------------------------------------------------
@@ -131,6 +133,7 @@ public final class Harness {
                 }
             } catch (Exception e) {
                 say("side " + side + " FAILED: " + e);
+                failed = true;
                 lines.add("side " + side + " failed: " + e);
             }
         }
@@ -142,6 +145,7 @@ public final class Harness {
                 extra.addAll(latencies());
             } catch (Exception e) {
                 say("latency measurement FAILED: " + e);
+                failed = true;
                 extra.add("latency measurement failed: " + e);
             }
         }
