@@ -155,11 +155,13 @@ class LeaderIT {
         assertTrue(Http.get(instances.get("B").url("/observe/metrics")).body().contains("opt_poll_leader{instance=\"B\"} 0.0"));
 
         List<Long> killedIn = new ArrayList<>();
+        List<Long> killedAt = new ArrayList<>();
         for (int kill = 0; kill < 2; kill++) {
             String old = leader();
             Thread.sleep(PERIOD / 3 + (long) (Math.random() * PERIOD)); // anywhere in a period, mid-poll or not
             killedIn.add(Math.floorDiv(System.currentTimeMillis(), PERIOD));
             instances.get(old).kill();
+            killedAt.add(System.currentTimeMillis());
             await().atMost(Duration.ofSeconds(60)).until(() -> leader() != null);
             awaitPolls(3);
         }
@@ -201,6 +203,13 @@ class LeaderIT {
         }
         System.out.printf("LeaderIT: %d polls in periods %d..%d, kills in %s, missing %s (of which started during a poll: %s)%n",
                 polls.size(), byPeriod.firstKey(), byPeriod.lastKey(), killedIn, missing, overrun);
+        // the poller's failover: from each kill to the next poll's start
+        List<String> failovers = new ArrayList<>();
+        for (long kill : killedAt) {
+            polls.values().stream().mapToLong(Instant::toEpochMilli).filter(start -> start > kill).min()
+                    .ifPresent(next -> failovers.add(String.format("%.1f s", (next - kill) / 1000.0)));
+        }
+        System.out.printf("LeaderIT: poller failover, from the kill to the next poll: %s (periods of %d ms)%n", failovers, PERIOD);
 
         // the CSV files of the three instances: the same polls (a poll cut by the kill may lack rows)
         Map<String, Integer> csvRows = new LinkedHashMap<>();
