@@ -25,9 +25,9 @@ public class OpenSearchHealth extends AbstractHealthCheck {
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
         builder.up();
-        for (Map.Entry<String, OpenSearchIndexer> bean : getCamelContext().getRegistry()
-                .findByTypeWithName(OpenSearchIndexer.class).entrySet()) {
-            OpenSearchIndexer indexer = bean.getValue();
+        for (Map.Entry<String, OpenSearchBulk> bean : getCamelContext().getRegistry()
+                .findByTypeWithName(OpenSearchBulk.class).entrySet()) {
+            OpenSearchBulk indexer = bean.getValue();
             String failure = indexer.failure();
             builder.detail(bean.getKey() + ".index", indexer.getIndexName());
             if (failure != null) {

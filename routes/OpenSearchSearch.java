@@ -4,17 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.io.entity.StringEntity;
-import org.apache.hc.core5.util.Timeout;
 import org.opensearch.client.Request;
 import org.opensearch.client.Response;
 import org.opensearch.client.RestClient;
-import org.opensearch.client.RestClientBuilder;
 
 import java.io.IOException;
 import java.io.InputStream;
 
 /**
- * Read-only searches for the map's routes (routes/map-data.camel.yaml), with the indexers'
+ * Read-only searches for the map's routes (routes/map-data.camel.yaml), with the index routes'
  * connection settings (URL list, basic auth, CA file) and short timeouts: the page would rather
  * say "OpenSearch unreachable" at once than wait for it.
  */
@@ -29,10 +27,7 @@ public class OpenSearchSearch {
     private RestClient client;
 
     public void start() throws Exception {
-        RestClientBuilder builder = OpenSearchIndexer.clientBuilder(url, username, password, caFile);
-        Timeout timeout = Timeout.ofMilliseconds(timeoutMillis);
-        builder.setRequestConfigCallback(config -> config.setConnectTimeout(timeout).setResponseTimeout(timeout));
-        client = builder.build();
+        client = OpenSearchClient.create(url, username, password, caFile, timeoutMillis);
     }
 
     public void stop() throws IOException {

@@ -122,8 +122,8 @@ class SecuredOpenSearchIT {
                 "the indexer's template and bulk requests went through with the right credentials: " + (gateway.authorized() - authorizedBefore));
         assertTrue(gateway.protocols().stream().allMatch(p -> p.startsWith("TLSv1.")), "over TLS: " + gateway.protocols());
         List<String> lines = Files.readAllLines(Path.of("target/test-logs/all.log"));
-        assertTrue(lines.stream().anyMatch(l -> l.contains("Indexing into OpenSearch at " + gateway.url()) && l.contains("basic auth as " + USER)),
-                "the indexer said where and as whom it indexes");
+        assertTrue(lines.stream().anyMatch(l -> l.contains("OpenSearch at " + gateway.url()) && l.contains("basic auth as " + USER)),
+                "the pipeline said where and as whom it indexes");
     }
 
     @Test
@@ -185,7 +185,7 @@ class SecuredOpenSearchIT {
         overrides.put("index.retry.max-ms", "1000");
         // the apps of the negative tests are stuck retrying their batch for ever (as they should):
         // stop them without the default grace periods (45 s for Camel, then 30 s + 30 s for the
-        // Kafka consumer thread); the forced stop interrupts the indexer's back-off sleep
+        // Kafka consumer thread); redelivery stops when Camel stops (allowRedeliveryWhileStopping false)
         overrides.put("camel.main.shutdownTimeout", "1");
         overrides.put("camel.component.kafka.shutdownTimeout", "1000");
         return CamelApp.start("file:application.properties", CamelApp.INDEX_ONLY, overrides);

@@ -18,7 +18,7 @@ public final class CamelApp implements AutoCloseable {
     /** the OpenSearch indexing route */
     public static final String INDEX_ROUTE = "file:routes/index-readings.camel.yaml";
     /** the index route alone, with what it calls */
-    public static final String INDEX_ONLY = INDEX_ROUTE
+    public static final String INDEX_ONLY = INDEX_ROUTE + ",file:routes/index-to-opensearch.camel.yaml"
             + ",file:routes/dead-letters.camel.yaml,file:routes/error-handling.camel.yaml";
     /** the poll: the elected instance's tick and the poll itself */
     public static final String POLL_ROUTES = "file:routes/poll-leader.camel.yaml,file:routes/poll-agencies.camel.yaml";

@@ -63,8 +63,8 @@ public final class Harness {
     static final Path REPO = Path.of(env("BENCH_REPO", ".")).toAbsolutePath().normalize();
     static final Path LOGS = REPO.resolve("benchmark/target/logs");
     /** what side (a) runs: the index route and what it needs (DeadLetter.java refers to InvalidAnswerException, Timestamps) */
-    static final List<String> INDEX_ROUTE_FILES = List.of("routes/index-readings.camel.yaml", "routes/dead-letters.camel.yaml",
-            "routes/error-handling.camel.yaml", "routes/OpenSearchIndexer.java", "routes/OpenSearchHealth.java",
+    static final List<String> INDEX_ROUTE_FILES = List.of("routes/index-readings.camel.yaml", "routes/index-to-opensearch.camel.yaml", "routes/dead-letters.camel.yaml",
+            "routes/error-handling.camel.yaml", "routes/OpenSearchBulk.java", "routes/OpenSearchClient.java", "routes/IndexTemplate.java", "routes/OpenSearchHealth.java",
             "routes/KafkaBatchCommit.java", "routes/DeadLetter.java", "routes/InvalidAnswerException.java", "routes/Timestamps.java");
     static final long TICKS = 100; // USER_HZ on Linux
     static final List<String> lines = new ArrayList<>();
