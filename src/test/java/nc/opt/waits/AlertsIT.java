@@ -134,6 +134,13 @@ class AlertsIT {
             String all = Http.get(httpUrl + "/thresholds").body();
             return all.contains("agency:4200") && all.contains("commune:KONE") && all.contains("type:ANNEXE");
         });
+        HttpResponse<String> one = Http.get(httpUrl + "/thresholds/agency/4200");
+        assertEquals(200, one.statusCode(), one.body());
+        assertEquals("agency:4200", JSON.readTree(one.body()).get("threshold").asText(), one.body());
+        assertEquals(5.0, JSON.readTree(one.body()).at("/value/maxWaitMinutes").asDouble(), one.body());
+        HttpResponse<String> none = Http.get(httpUrl + "/thresholds/commune/LE%20MONT-DORE");
+        assertEquals(404, none.statusCode(), none.body());
+        assertEquals("no threshold is set for commune:LE MONT-DORE", JSON.readTree(none.body()).get("error").asText());
         produce(READINGS, List.of(
                 reading(4200, "NOUMEA", "AGENCE", 8, T0),      // agency threshold 5: raised
                 reading(4201, "KONE", "ANNEXE", 20, T0),       // commune 30 comes before type 8: nothing
@@ -152,7 +159,8 @@ class AlertsIT {
         Map<String, String> bad = new LinkedHashMap<>(); // path + " " + body -> what the answer must say
         bad.put("region/x {\"maxWaitMinutes\":5}", "scope must be one of agency, commune, type, default; got region");
         bad.put("agency/abc {\"maxWaitMinutes\":5}", "an agency threshold is set by agency id (a number), got abc");
-        bad.put("agency/4313 ", "the body must be {\"maxWaitMinutes\": <a number > 0>}, got an empty body");
+        // no body at all: the contract's refusal (a body is required), before the route's checks
+        bad.put("agency/4313 ", "the body is missing: PUT /thresholds/{scope}/{name} takes {\"maxWaitMinutes\": <a number > 0>}");
         bad.put("agency/4313 twenty", "the body must be {\"maxWaitMinutes\": <a number > 0>}, got text that is not JSON: twenty");
         bad.put("agency/4313 {\"maxWaitMinutes\":-3}", "the body must be {\"maxWaitMinutes\": <a number > 0>}, got {\"maxWaitMinutes\":-3}");
         bad.put("agency/4313 {\"maxWaitMinutes\":\"20\"}", "the body must be {\"maxWaitMinutes\": <a number > 0>}, got {\"maxWaitMinutes\":\"20\"}");

@@ -78,7 +78,7 @@ class DashboardsContractIT {
                 "sim.clock.speed", "120"));
         Map<String, String> overrides = CamelApp.onTestStack(READINGS, "it-dash-dead-letters-" + RUN, INDEX, "it-dash-indexer-" + RUN);
         overrides.putAll(CamelApp.polling(simPort, "target/it-csv-dash-" + RUN));
-        overrides.put("camel.main.routesExcludePattern", "file:routes/alert*.camel.yaml,file:routes/http-ingest.camel.yaml");
+        overrides.put("camel.main.routesExcludePattern", "file:routes/alert*.camel.yaml,file:routes/http-api.camel.yaml");
         // the simulator's clock is a past Monday: with the default stale age every reading would be
         // stale, and the band layers and charts (which leave stale readings out) empty
         overrides.put("readings.stale-after-minutes", "52560000");

@@ -79,7 +79,7 @@ class IndexingIT {
         overrides.putAll(CamelApp.polling(simPort, "target/it-csv-idx-" + RUN));
         overrides.put("index.retry.initial-ms", "200");
         overrides.put("index.retry.max-ms", "2000");
-        overrides.put("camel.main.routesExcludePattern", "file:routes/alert*.camel.yaml,file:routes/http-ingest.camel.yaml");
+        overrides.put("camel.main.routesExcludePattern", "file:routes/alert*.camel.yaml,file:routes/http-api.camel.yaml");
         if (routes != null) {
             return CamelApp.start("file:application.properties", routes, withManagementPort(overrides));
         }

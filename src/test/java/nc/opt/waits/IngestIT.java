@@ -9,7 +9,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -18,8 +23,15 @@ import java.util.UUID;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** POST /readings with real Kafka: what is accepted is published, what is not gets a 400 naming the field. */
+/**
+ * POST /readings with real Kafka: what is accepted is published, what is not gets a 400 naming the
+ * field; the contract the HTTP API is built from is served, and what it refuses is refused clearly.
+ */
 class IngestIT {
+    /** the HTTP API and what POST /readings calls */
+    static final String ROUTES = "file:routes/http-api.camel.yaml,file:routes/readings-to-kafka.camel.yaml,file:routes/error-handling.camel.yaml";
+    /** the contract's refusal of a POST /readings without a body */
+    static final String NO_BODY = "the body is missing: POST /readings takes one reading (a JSON object) or an array of readings";
     static final String RUN = UUID.randomUUID().toString().substring(0, 8);
     static final String TOPIC = "it-ingest-" + RUN;
     static final String KEY = "it-key-" + RUN;
@@ -29,14 +41,15 @@ class IngestIT {
              "observedAt":"2026-11-23T09:31:07.123+11:00"}""";
 
     static CamelApp pipeline;
+    static String base;
     static String url;
 
     @BeforeAll
     static void start() throws Exception {
         int port = CamelApp.freePort();
-        url = "http://127.0.0.1:" + port + "/readings";
-        pipeline = CamelApp.start("file:application.properties",
-                "file:routes/http-ingest.camel.yaml,file:routes/readings-to-kafka.camel.yaml,file:routes/error-handling.camel.yaml",
+        base = "http://127.0.0.1:" + port;
+        url = base + "/readings";
+        pipeline = CamelApp.start("file:application.properties", ROUTES,
                 Map.of("camel.component.kafka.brokers", TestKafka.bootstrapServers(), "kafka.topic.readings", TOPIC,
                         "ingest.api-key", KEY, "camel.server.port", String.valueOf(port),
                         "camel.management.port", String.valueOf(port)));
@@ -101,5 +114,35 @@ class IngestIT {
         HttpResponse<String> wrong = post(GOOD, "wrong");
         assertEquals(401, wrong.statusCode());
         assertTrue(wrong.body().contains("x-apikey"), wrong.body());
+        assertEquals("application/json", wrong.headers().firstValue("Content-Type").orElse(""));
+        assertTrue(wrong.headers().firstValue("x-apikey").isEmpty(), "no request header goes back: " + wrong.headers().map());
+        // the key is checked first: a request without it learns nothing of what else is wrong
+        assertEquals(401, post("", null).statusCode());
+        assertEquals(401, Http.send(base + "/thresholds/agency/4313", "DELETE", "").statusCode());
+    }
+
+    @Test
+    void theContractIsServedAndARequestItRefusesGetsAClearAnswer() throws Exception {
+        HttpResponse<String> contract = Http.get(base + "/openapi.yaml");
+        assertEquals(200, contract.statusCode());
+        assertEquals(Files.readString(Path.of("openapi/opt-waits-api.yaml")), contract.body(), "the contract, as in the repository");
+        assertTrue(contract.body().contains("operationId: publishReadings"), "the contract the routes are built from");
+
+        int before = published().size();
+        HttpResponse<String> noBody = post("", KEY);
+        assertEquals(400, noBody.statusCode(), noBody.body());
+        assertEquals("{\"error\":\"" + NO_BODY + "\"}", noBody.body(), "the contract requires a body, and says which");
+        HttpResponse<String> form = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
+                .header("x-apikey", KEY).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("agencyId=4313")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(415, form.statusCode(), form.body());
+        assertEquals("{\"error\":\"the body must be sent as application/json, not application/x-www-form-urlencoded\"}", form.body());
+        assertEquals(405, Http.send(url, "PATCH", GOOD, "x-apikey", KEY).statusCode(), "a method the contract does not have");
+        assertEquals(404, Http.get(base + "/readings/4313").statusCode(), "a path the contract does not have");
+        assertEquals(before, published().size(), "nothing published from a refused request");
+        for (HttpResponse<String> refused : List.of(noBody, form)) {
+            assertEquals("application/json", refused.headers().firstValue("Content-Type").orElse(""));
+            assertTrue(refused.headers().firstValue("x-apikey").isEmpty(), "no request header goes back: " + refused.headers().map());
+        }
     }
 }

@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -34,7 +35,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * 10,000 generated bodies POSTed to /readings, the real route over real HTTP into real Kafka:
- * never a 5xx; a 400 names the field and the reason (the same as the checks give for that body) and
+ * never a 5xx; a 400 names the field and the reason (the same as the checks give for that body; for
+ * no body at all, the contract's refusal) and
  * shows no exception class, expression or stack trace; a 200 publishes exactly the body's readings;
  * and every record that reached the topic is a valid reading.
  */
@@ -46,7 +48,7 @@ class IngestPropertyIT {
     static final String FIELD = "(readings\\[\\d+\\]\\.)?(" + String.join("|", HostileInput.RECORD_FIELDS) + ") (is missing|must be .+, got .+)";
     static final String REFUSAL = "(?s)" + FIELD + "|the body is not JSON( \\(line \\d+, column \\d+\\))?"
             + "|the body must be one reading \\(a JSON object\\) or an array of readings|the array holds no reading"
-            + "|(the reading|readings\\[\\d+\\]) must be a JSON object";
+            + "|(the reading|readings\\[\\d+\\]) must be a JSON object|" + Pattern.quote(IngestIT.NO_BODY);
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     static final AtomicLong PUBLISHED = new AtomicLong();
 
@@ -60,7 +62,7 @@ class IngestPropertyIT {
         int port = CamelApp.freePort();
         url = "http://127.0.0.1:" + port + "/readings";
         pipeline = CamelApp.start("file:application.properties",
-                "file:routes/http-ingest.camel.yaml,file:routes/readings-to-kafka.camel.yaml,file:routes/error-handling.camel.yaml",
+                IngestIT.ROUTES,
                 Map.of("camel.component.kafka.brokers", TestKafka.bootstrapServers(), "kafka.topic.readings", TOPIC,
                         "ingest.api-key", KEY, "camel.server.port", String.valueOf(port), "camel.management.port", String.valueOf(port)));
     }
@@ -84,10 +86,15 @@ class IngestPropertyIT {
         }
         List<Map<String, Object>> expected = null;
         String refusal = null;
-        try {
-            expected = validator.validateBody(body);
-        } catch (ReadingChecks.InvalidReadingException e) {
-            refusal = e.getMessage();
+        if (body.isEmpty()) {
+            // no body at all: refused by the contract (a body is required) before the checks see it
+            refusal = IngestIT.NO_BODY;
+        } else {
+            try {
+                expected = validator.validateBody(body);
+            } catch (ReadingChecks.InvalidReadingException e) {
+                refusal = e.getMessage();
+            }
         }
         if (expected != null) {
             assertEquals(200, answer.statusCode(), answer.body());
@@ -97,7 +104,7 @@ class IngestPropertyIT {
         } else {
             assertEquals(400, answer.statusCode(), answer.body());
             String error = JSON.readTree(answer.body()).path("error").asText();
-            assertEquals(refusal, error, "the checks' own message");
+            assertEquals(refusal, error, "the checks' own message (the contract's, for no body)");
             assertTrue(error.matches(REFUSAL), "names the field and the reason: " + error);
             Statistics.collect(error.contains("is missing") ? "400 missing field" : "400 " + error.replaceAll("(?s)^(readings\\[\\d+\\]\\.)?(\\S+).*", "$2"));
         }

@@ -81,7 +81,7 @@ class KafkaOutageIT {
         overrides.put("camel.component.kafka.brokers", kafka.bootstrapServers());
         overrides.putAll(CamelApp.polling(simPort, csvDir));
         overrides.put("outbox.retry-delay-ms", "500");
-        overrides.put("camel.main.routesExcludePattern", "file:routes/alert*.camel.yaml,file:routes/http-ingest.camel.yaml");
+        overrides.put("camel.main.routesExcludePattern", "file:routes/alert*.camel.yaml,file:routes/http-api.camel.yaml");
         return CamelApp.pipeline("file:application.properties", overrides);
     }
 

@@ -64,7 +64,7 @@ class LeaderIT {
 
     static PipelineProcess instance(String name, int simPort) throws IOException {
         Map<String, String> overrides = CamelApp.onTestStack(READINGS, READINGS + "-dlq", INDEX, "it-lead-indexer-" + RUN);
-        overrides.put("camel.main.routesExcludePattern", "file:routes/alert*.camel.yaml,file:routes/http-ingest.camel.yaml");
+        overrides.put("camel.main.routesExcludePattern", "file:routes/alert*.camel.yaml,file:routes/http-api.camel.yaml");
         overrides.put("opt.api.url", "http://127.0.0.1:" + simPort);
         overrides.put("poll.period-ms", String.valueOf(PERIOD));
         overrides.put("poll.tick-ms", "100");

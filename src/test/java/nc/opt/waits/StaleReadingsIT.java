@@ -91,7 +91,7 @@ class StaleReadingsIT {
         try (CamelApp simulator = CamelApp.simulator(Map.of("camel.server.port", String.valueOf(simPort), "sim.clock.start", start))) {
             Map<String, String> overrides = CamelApp.onTestStack(READINGS, "it-stale-dead-letters-" + RUN, INDEX, "it-stale-" + RUN);
             overrides.putAll(CamelApp.polling(simPort, csvDir));
-            overrides.put("camel.main.routesExcludePattern", "file:routes/alert*.camel.yaml,file:routes/http-ingest.camel.yaml");
+            overrides.put("camel.main.routesExcludePattern", "file:routes/alert*.camel.yaml,file:routes/http-api.camel.yaml");
             try (CamelApp pipeline = CamelApp.pipeline("file:application.properties", overrides)) {
                 await().atMost(Duration.ofSeconds(60)).until(() -> PolledReadings.polls(csvDir).size() >= 2);
                 pipeline.context().getRouteController().stopRoute("poll-agencies");

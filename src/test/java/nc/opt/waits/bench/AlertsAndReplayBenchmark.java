@@ -59,7 +59,7 @@ class AlertsAndReplayBenchmark {
         config.put("alerts.start-from", "earliest");
         config.putAll(CamelApp.httpPorts());
         try (CamelApp app = CamelApp.start("file:application.properties",
-                "file:routes/alerts.camel.yaml,file:routes/error-handling.camel.yaml,file:routes/http-ingest.camel.yaml,"
+                "file:routes/alerts.camel.yaml,file:routes/error-handling.camel.yaml,file:routes/http-api.camel.yaml,"
                         + "file:routes/readings-to-kafka.camel.yaml", config)) {
             Thread.sleep(5_000); // the consumer group has joined
             Map<String, Long> sentAt = new HashMap<>();

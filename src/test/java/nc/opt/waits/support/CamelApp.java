@@ -26,7 +26,7 @@ public final class CamelApp implements AutoCloseable {
     public static final String POLL_ROUTE = "poll-leader";
     /** what the tests of the poll alone leave out: indexing, alerts, the HTTP API */
     public static final String ALL_BUT_THE_POLL = INDEX_ROUTE
-            + ",file:routes/alert*.camel.yaml,file:routes/http-ingest.camel.yaml";
+            + ",file:routes/alert*.camel.yaml,file:routes/http-api.camel.yaml";
     private final Main main;
 
     private CamelApp(Main main) {
