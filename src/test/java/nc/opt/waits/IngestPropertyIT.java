@@ -86,7 +86,7 @@ class IngestPropertyIT {
         String refusal = null;
         try {
             expected = validator.validateBody(body);
-        } catch (ReadingChecks.InvalidReadingException e) {
+        } catch (ReadingValidator.InvalidReadingException e) {
             refusal = e.getMessage();
         }
         if (expected != null) {
