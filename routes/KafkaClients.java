@@ -1,7 +1,5 @@
 package nc.opt.waits;
 
-import org.apache.camel.CamelContext;
-import org.apache.camel.component.kafka.KafkaComponent;
 import org.apache.camel.component.kafka.KafkaConfiguration;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -29,17 +27,11 @@ final class KafkaClients {
     private KafkaClients() {
     }
 
-    /** the settings of the context's kafka component */
-    static KafkaConfiguration of(CamelContext context) {
-        return context.getComponent("kafka", KafkaComponent.class).getConfiguration();
-    }
-
     /** a consumer of strings that belongs to no group and commits nothing */
     static KafkaConsumer<String, String> reader(KafkaConfiguration kafka) {
         Properties config = config(kafka);
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        // the deserializers as objects, not class names: under `camel run` the beans' classes and
-        // Kafka's do not share a class loader, and Kafka would refuse the names
+        // strings, whatever deserializers the component names for the routes
         return withKafkaClassLoader(() -> new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer()));
     }
 

@@ -7,6 +7,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.camel.component.kafka.KafkaComponent;
 import org.apache.camel.component.kafka.KafkaConfiguration;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -299,7 +300,7 @@ public class Thresholds implements CamelContextAware {
     /** the kafka component's settings, unless others were set */
     synchronized KafkaConfiguration kafka() {
         if (kafka == null) {
-            kafka = KafkaClients.of(camelContext);
+            kafka = camelContext.getComponent("kafka", KafkaComponent.class).getConfiguration();
         }
         return kafka;
     }
