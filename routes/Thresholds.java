@@ -68,11 +68,12 @@ public class Thresholds implements CamelContextAware {
     }
 
     /**
-     * Creates the compacted topic when it does not exist yet, and starts reading it: once Camel has
-     * started, as the beans are made before the kafka component is configured.
+     * Creates the compacted topic when it does not exist yet, and starts reading it. The beans are
+     * made twice: when Camel pre-parses the routes, before it configures the kafka component (no
+     * brokers yet: that one starts once Camel starts), and with the routes, before Camel starts.
      */
     public void start() throws Exception {
-        if (camelContext == null) {
+        if (camelContext == null || kafka().getBrokers() != null) {
             begin();
         } else {
             camelContext.addStartupListener((context, alreadyStarted) -> begin());
