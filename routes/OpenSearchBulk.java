@@ -5,10 +5,8 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.json.stream.JsonGenerator;
-import org.apache.camel.CamelExchangeException;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
-import org.apache.camel.Processor;
 import org.apache.camel.component.opensearch.OpensearchComponent;
 import org.opensearch.client.json.JsonpMapper;
 import org.opensearch.client.json.JsonpSerializable;
@@ -27,7 +25,6 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletionException;
 
 /**
  * Turns a Kafka batch into the operations of one OpenSearch bulk request, and sorts its answer, for
@@ -42,7 +39,7 @@ public class OpenSearchBulk {
     private static final JsonFactory FACTORY = JSON.getFactory();
     private static final DateTimeFormatter MONTH = DateTimeFormatter.ofPattern("yyyy.MM").withZone(ZoneOffset.UTC);
 
-    private String indexName = "opt-waits-readings";
+    String indexName = "opt-waits-readings";
     private String templateFile = "opensearch/readings-template.json";
     /** a field whose value ends the document id (alerts: "event", raised or cleared); none for readings */
     private String idSuffixField = "";
@@ -52,8 +49,8 @@ public class OpenSearchBulk {
 
     private volatile boolean templateInstalled;
     /** why the current batch is not indexed yet, and since when (null: indexing works); read by OpenSearchHealth */
-    private volatile String failure;
-    private volatile Instant failingSince;
+    volatile String failure;
+    volatile Instant failingSince;
     private long indexedSinceLog;
     private long lastLog = System.currentTimeMillis();
 
@@ -148,34 +145,6 @@ public class OpenSearchBulk {
             throw new NotIndexedYet(again.size() + " of " + items.size() + " documents refused for a passing reason (429, 5xx, 401/403)");
         }
         batch.owner.indexed(batch.getIndexed());
-    }
-
-    /**
-     * Called before each redelivery of a bulk request (onRedeliveryRef): one WARN line, and the
-     * readiness check "opensearch" says why indexing waits.
-     */
-    public static class Failing implements Processor {
-        private String url = "";
-
-        @Override
-        public void process(Exchange exchange) {
-            Batch batch = exchange.getProperty("batch", Batch.class);
-            Throwable why = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-            while (why != null && why.getCause() != null && (why instanceof CamelExchangeException || why instanceof CompletionException)) {
-                why = why.getCause(); // past the wrappers: the connection error, the TLS handshake, the HTTP status
-            }
-            String reason = why == null ? "bulk request failed" : why.getClass().getSimpleName() + ": " + why.getMessage();
-            LOG.warn("OpenSearch at {}: {} documents for {} not indexed yet ({}); retry {}, Kafka offsets not committed meanwhile", url,
-                    batch.pending.size(), batch.owner.indexName, reason, exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER));
-            synchronized (batch.owner) {
-                batch.owner.failingSince = batch.owner.failure == null ? Instant.now() : batch.owner.failingSince;
-                batch.owner.failure = reason;
-            }
-        }
-
-        public void setUrl(String url) {
-            this.url = url;
-        }
     }
 
     /**
