@@ -92,7 +92,7 @@ class IngestPropertyIT {
         } else {
             try {
                 expected = validator.validateBody(body);
-            } catch (ReadingValidator.InvalidReadingException e) {
+            } catch (ReadingChecks.InvalidReadingException e) {
                 refusal = e.getMessage();
             }
         }

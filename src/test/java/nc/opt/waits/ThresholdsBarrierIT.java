@@ -1,7 +1,6 @@
 package nc.opt.waits;
 
 import nc.opt.waits.support.TestKafka;
-import org.apache.camel.component.kafka.KafkaConfiguration;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -26,7 +25,7 @@ class ThresholdsBarrierIT {
     @Test
     void aChangeAcknowledgedIsWhatTheNextLookupSeesAfterTheBarrier() throws Exception {
         String topic = "it-barrier-" + UUID.randomUUID();
-        KafkaConfiguration kafka = new KafkaConfiguration();
+        KafkaSecurity kafka = new KafkaSecurity();
         kafka.setBrokers(TestKafka.bootstrapServers());
         Thresholds thresholds = new Thresholds();
         thresholds.setKafka(kafka);
