@@ -197,7 +197,7 @@ class KafkaOutageIT {
         Set<String> ids = PolledReadings.documentIds(rows);
         List<ConsumerRecord<String, String>> records = kafka.readAll(readings(index), rows.size(), Duration.ofSeconds(30));
         int repeated = PolledReadings.assertAllOnTheTopicInPollOrder(rows, records);
-        // after a long outage the index route's consumers come back to a backlog (a backfill): more time
+        // after a long outage the index route's consumers come back to a backlog: more time
         await().atMost(Duration.ofSeconds(120 + outagePolls.size())).until(() -> PolledReadings.documentIds(index).containsAll(ids));
         Set<String> indexed = PolledReadings.documentIds(index);
         assertEquals(ids, indexed, "every observation polled indexed once, nothing else");

@@ -332,7 +332,7 @@ public final class Harness {
                 cpu = cpu(pid);
                 Thread.sleep(200);
                 count = count(alias);
-                // with a long refresh_interval (the index route's backfill, or -1) the count only moves after a
+                // with a long refresh_interval (-1, side c3) the count only moves after a
                 // refresh: when the group has committed everything, refresh and count again
                 if (count < expected && group != null) {
                     Map<TopicPartition, Long> offsets = committedByPartition(group, ends);
