@@ -49,8 +49,8 @@ public class OpenSearchBulk {
 
     private volatile boolean templateInstalled;
     /** why the current batch is not indexed yet, and since when (null: indexing works); read by OpenSearchHealth */
-    volatile String failure;
-    volatile Instant failingSince;
+    private volatile String failure;
+    private volatile Instant failingSince;
     private long indexedSinceLog;
     private long lastLog = System.currentTimeMillis();
 
@@ -154,6 +154,12 @@ public class OpenSearchBulk {
      */
     static boolean passing(int status) {
         return status == 429 || status >= 500 || status == 401 || status == 403;
+    }
+
+    /** indexing fails, for this reason: read by the readiness check until the next batch is indexed */
+    synchronized void failing(String reason) {
+        failingSince = failure == null ? Instant.now() : failingSince;
+        failure = reason;
     }
 
     private synchronized void indexed(int count) {

@@ -6,7 +6,6 @@ import org.apache.camel.Processor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Instant;
 import java.util.concurrent.CompletionException;
 
 /**
@@ -27,10 +26,7 @@ public class OpenSearchFailing implements Processor {
         String reason = why == null ? "bulk request failed" : why.getClass().getSimpleName() + ": " + why.getMessage();
         LOG.warn("OpenSearch at {}: {} documents for {} not indexed yet ({}); retry {}, Kafka offsets not committed meanwhile", url,
                 batch.pending.size(), batch.owner.indexName, reason, exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER));
-        synchronized (batch.owner) {
-            batch.owner.failingSince = batch.owner.failure == null ? Instant.now() : batch.owner.failingSince;
-            batch.owner.failure = reason;
-        }
+        batch.owner.failing(reason);
     }
 
     public void setUrl(String url) {
