@@ -1,10 +1,11 @@
 package nc.opt.waits;
 
 import org.apache.camel.Exchange;
+import org.apache.camel.Message;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
 
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -16,16 +17,19 @@ import java.util.Map;
 public class KafkaBatchCommit {
     public void commit(Exchange exchange) {
         List<?> batch = exchange.getMessage().getBody(List.class);
-        Map<Integer, KafkaManualCommit> lastOfEachPartition = new LinkedHashMap<>();
-        for (Object item : batch) {
-            Exchange record = (Exchange) item;
-            Integer partition = record.getMessage().getHeader(KafkaConstants.PARTITION, Integer.class);
-            KafkaManualCommit commit = record.getMessage().getHeader(KafkaConstants.MANUAL_COMMIT, KafkaManualCommit.class);
-            if (commit == null) {
-                throw new IllegalStateException("no manual commit on the Kafka record: allowManualCommit must be true");
-            }
-            lastOfEachPartition.put(partition, commit);
+        Map<Integer, KafkaManualCommit> lastOfEachPartition = new HashMap<>();
+        for (int i = batch.size() - 1; i >= 0; i--) { // from the last record: one commit looked up per partition
+            Message record = ((Exchange) batch.get(i)).getMessage();
+            lastOfEachPartition.computeIfAbsent(record.getHeader(KafkaConstants.PARTITION, Integer.class), partition -> commitOf(record));
         }
         lastOfEachPartition.values().forEach(KafkaManualCommit::commit);
+    }
+
+    private static KafkaManualCommit commitOf(Message record) {
+        KafkaManualCommit commit = record.getHeader(KafkaConstants.MANUAL_COMMIT, KafkaManualCommit.class);
+        if (commit == null) {
+            throw new IllegalStateException("no manual commit on the Kafka record: allowManualCommit must be true");
+        }
+        return commit;
     }
 }

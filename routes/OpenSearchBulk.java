@@ -3,6 +3,7 @@ package nc.opt.waits;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.json.stream.JsonGenerator;
 import org.apache.camel.Exchange;
@@ -17,6 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -25,6 +28,8 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
 
 /**
  * Turns a Kafka batch into the operations of one OpenSearch bulk request, and sorts its answer, for
@@ -54,15 +59,29 @@ public class OpenSearchBulk {
     private long indexedSinceLog;
     private long lastLog = System.currentTimeMillis();
 
-    /** A document: the record's JSON, written into the bulk request as it is. */
-    record RawJson(String json, String key) implements JsonpSerializable {
+    /** A document: the record's JSON bytes, copied into the bulk request as they are. */
+    record RawJson(byte[] json, String key) implements JsonpSerializable {
         @Override
         public void serialize(JsonGenerator generator, JsonpMapper mapper) {
-            try { // the opensearch component's mapper is Jackson's
-                ((JacksonJsonpGenerator) generator).jacksonGenerator().writeRawValue(json);
+            // the opensearch component's mapper is Jackson's; the bulk body is written as UTF-8 bytes
+            com.fasterxml.jackson.core.JsonGenerator jackson = ((JacksonJsonpGenerator) generator).jacksonGenerator();
+            try {
+                jackson.writeRawValue(jackson.getOutputTarget() instanceof OutputStream ? new Utf8(json) : new SerializedString(text()));
             } catch (IOException e) {
-                throw new IllegalStateException(e);
+                throw new UncheckedIOException(e);
             }
+        }
+
+        String text() {
+            return new String(json, UTF_8);
+        }
+    }
+
+    /** JSON already in UTF-8: Jackson's byte generator copies it, with no decoding and encoding again. */
+    private static final class Utf8 extends SerializedString {
+        Utf8(byte[] utf8) {
+            super("");
+            _unquotedUTF8Ref = utf8;
         }
     }
 
@@ -104,12 +123,13 @@ public class OpenSearchBulk {
         Batch batch = new Batch(this, records.size());
         for (Object item : records) {
             Message record = ((Exchange) item).getMessage();
-            String value = record.getBody(String.class);
+            byte[] value = record.getBody(byte[].class);
             String key = record.getHeader("kafka.KEY", String.class);
             try {
                 batch.pending.add(operation(value, key));
             } catch (IllegalArgumentException | DateTimeException | IOException notAReading) {
-                batch.deadLetters.add(DeadLetter.of(source, "not a reading: " + notAReading.getMessage(), value, null, key));
+                batch.deadLetters.add(DeadLetter.of(source, "not a reading: " + notAReading.getMessage(),
+                        value == null ? null : new String(value, UTF_8), null, key));
             }
         }
         return batch;
@@ -136,7 +156,7 @@ public class OpenSearchBulk {
             } else if (status >= 300) {
                 String why = item.error() == null ? "" : item.error().type() + ": " + item.error().reason();
                 batch.deadLetters.add(DeadLetter.of(batch.owner.source, "OpenSearch refused the document (HTTP " + status + "): " + why,
-                        operation.document().json(), null, operation.document().key()));
+                        operation.document().text(), null, operation.document().key()));
             }
         }
         batch.pending.clear();
@@ -183,8 +203,8 @@ public class OpenSearchBulk {
      * the same index). One pass of the streaming parser also proves the value is one whole JSON
      * object on one line: anything else would break the bulk request's body.
      */
-    IndexOperation<RawJson> operation(String value, String key) throws IOException {
-        if (value == null) {
+    IndexOperation<RawJson> operation(byte[] value, String key) throws IOException {
+        if (value == null || value.length == 0) {
             throw new IllegalArgumentException("empty message");
         }
         String agencyId = null;
@@ -211,7 +231,7 @@ public class OpenSearchBulk {
                 throw new IllegalArgumentException("not one whole JSON object");
             }
             if (parser.currentLocation().getLineNr() != 1) {
-                value = JSON.writeValueAsString(JSON.readTree(value));
+                value = JSON.writeValueAsBytes(JSON.readTree(value));
             }
         }
         if (agencyId == null || agencyId.isBlank() || observedAt == null) {

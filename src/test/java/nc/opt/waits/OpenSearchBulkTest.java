@@ -4,13 +4,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
+import jakarta.json.stream.JsonGenerator;
 import org.junit.jupiter.api.Test;
+import org.opensearch.client.json.jackson.JacksonJsonpMapper;
 import org.opensearch.client.opensearch._types.ErrorCause;
 import org.opensearch.client.opensearch.core.bulk.OperationType;
 import org.opensearch.client.opensearch.core.bulk.BulkResponseItem;
 import org.opensearch.client.opensearch.core.bulk.IndexOperation;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,15 +35,31 @@ class OpenSearchBulkTest {
     @Test
     void aReadingIsSentAsItCameWithItsIdAndMonthlyIndex() throws IOException {
         OpenSearchBulk bulk = new OpenSearchBulk();
-        IndexOperation<OpenSearchBulk.RawJson> operation = bulk.operation(READING, "1436");
-        assertEquals(READING, operation.document().json(), "the record's JSON as Kafka held it");
+        IndexOperation<OpenSearchBulk.RawJson> operation = operation(bulk, READING, "1436");
+        assertEquals(READING, operation.document().text(), "the record's JSON as Kafka held it");
         // 08:00 in Noumea on December 1st is still November 30th in UTC: the month is UTC's
         assertEquals("opt-waits-readings-2026.11", operation.index());
         assertEquals("1436-" + Instant.parse("2026-11-30T21:00:00Z").toEpochMilli(), operation.id());
-        assertEquals("opt-waits-readings-2027.01", bulk.operation(READING.replace("2026-12-01T08", "2027-01-01T12"), null).index());
+        assertEquals("opt-waits-readings-2027.01", operation(bulk, READING.replace("2026-12-01T08", "2027-01-01T12"), null).index());
         bulk.setIdSuffixField("event");
-        assertEquals(operation.id() + "-raised", bulk.operation(READING.replace("{", "{\"event\":\"raised\","), null).id());
-        assertThrows(IllegalArgumentException.class, () -> bulk.operation(READING, null), "no event: no alert id");
+        assertEquals(operation.id() + "-raised", operation(bulk, READING.replace("{", "{\"event\":\"raised\","), null).id());
+        assertThrows(IllegalArgumentException.class, () -> operation(bulk, READING, null), "no event: no alert id");
+    }
+
+    @Test
+    void theDocumentGoesIntoTheBulkBodyAsTheRecordsBytes() throws IOException {
+        OpenSearchBulk.RawJson document = operation(new OpenSearchBulk(), READING, "1436").document();
+        JacksonJsonpMapper mapper = new JacksonJsonpMapper();
+        ByteArrayOutputStream body = new ByteArrayOutputStream(); // as the transport writes a bulk request
+        try (JsonGenerator generator = mapper.jsonProvider().createGenerator(body)) {
+            mapper.serialize(document, generator);
+        }
+        assertEquals(READING, body.toString(StandardCharsets.UTF_8), "the bytes, accents included");
+        StringWriter text = new StringWriter(); // as a toString() writes it
+        try (JsonGenerator generator = mapper.jsonProvider().createGenerator(text)) {
+            mapper.serialize(document, generator);
+        }
+        assertEquals(READING, text.toString());
     }
 
     @Test
@@ -46,7 +67,7 @@ class OpenSearchBulkTest {
         OpenSearchBulk bulk = new OpenSearchBulk();
         String pretty = JSON.writerWithDefaultPrettyPrinter().writeValueAsString(JSON.readTree(READING));
         for (String text : List.of(pretty, pretty.replace("\n", "\r\n"), READING + "\n", "\n" + READING)) {
-            String sent = bulk.operation(text, null).document().json();
+            String sent = operation(bulk, text, null).document().text();
             assertFalse(sent.contains("\n") || sent.contains("\r"), sent);
             assertEquals(JSON.readTree(READING), JSON.readTree(sent), "the same document");
         }
@@ -91,6 +112,10 @@ class OpenSearchBulkTest {
         OpenSearchBulk.results(exchange);
         assertTrue(batch.pending.isEmpty());
         assertEquals(3, batch.getIndexed(), "4 records, 1 dead letter");
+    }
+
+    private static IndexOperation<OpenSearchBulk.RawJson> operation(OpenSearchBulk bulk, String value, String key) throws IOException {
+        return bulk.operation(value.getBytes(StandardCharsets.UTF_8), key);
     }
 
     private Exchange batchOf(List<String> values) {
