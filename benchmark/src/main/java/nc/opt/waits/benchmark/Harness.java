@@ -74,7 +74,7 @@ public final class Harness {
     static Readings readings;
 
     record Result(String side, String what, long docs, long checked, double wallS, double firstToLastS, long rssKb, double cpuS,
-                  double osCpuS, double kafkaCpuS, double othersCpuS, double machineBusyPct, long[] osWork, String note) {
+                  double cpuFirstToLastS, double osCpuS, double kafkaCpuS, double othersCpuS, double machineBusyPct, long[] osWork, String note) {
         double rate() {
             return docs / (firstToLastS > 0 ? firstToLastS : wallS);
         }
@@ -186,11 +186,12 @@ public final class Harness {
 
     static String table(long n, List<Result> results) {
         StringBuilder t = new StringBuilder();
-        t.append("| side | what | docs expected | docs (checked _count) | docs/s first->last | docs/s from process start | wall s (start->count) | first->last s | peak RSS MB | CPU s (process) | OpenSearch CPU s | Kafka CPU s | other processes CPU s | machine busy % (2 cores) | OpenSearch write tasks (docs each) | OpenSearch s: indexing / merges / refresh / young GC | note |\n");
-        t.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        t.append("| side | what | docs expected | docs (checked _count) | docs/s first->last | docs/s from process start | wall s (start->count) | first->last s | peak RSS MB | CPU s (process) | CPU s first->last | OpenSearch CPU s | Kafka CPU s | other processes CPU s | machine busy % (2 cores) | OpenSearch write tasks (docs each) | OpenSearch s: indexing / merges / refresh / young GC | note |\n");
+        t.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (Result r : results) {
-            t.append(String.format("| %s | %s | %,d | %,d | %,.0f | %,.0f | %.1f | %.1f | %d | %.1f | %.1f | %.1f | %.1f | %.0f | %,d (%,d) | %.1f / %.1f / %.1f / %.1f | %s |%n",
-                    r.side, r.what, r.docs, r.checked, r.rate(), r.rateFromStart(), r.wallS, r.firstToLastS, r.rssKb / 1024, r.cpuS, r.osCpuS,
+            t.append(String.format("| %s | %s | %,d | %,d | %,.0f | %,.0f | %.1f | %.1f | %d | %.1f | %.1f | %.1f | %.1f | %.1f | %.0f | %,d (%,d) | %.1f / %.1f / %.1f / %.1f | %s |%n",
+                    r.side, r.what, r.docs, r.checked, r.rate(), r.rateFromStart(), r.wallS, r.firstToLastS, r.rssKb / 1024, r.cpuS,
+                    r.cpuFirstToLastS, r.osCpuS,
                     r.kafkaCpuS, r.othersCpuS, r.machineBusyPct, r.osWork[0], r.checked / Math.max(1, r.osWork[0]),
                     r.osWork[1] / 1e3, r.osWork[2] / 1e3, r.osWork[3] / 1e3, r.osWork[4] / 1e3, r.note));
         }
@@ -200,6 +201,8 @@ public final class Harness {
         List<Result> cs = results.stream().filter(r -> r.side.startsWith("c")).toList();
         double cRate = cs.stream().mapToDouble(Result::rate).average().orElse(0);
         double cRateFromStart = cs.stream().mapToDouble(Result::rateFromStart).average().orElse(0);
+        double cCpu = cs.stream().mapToDouble(c -> c.cpuS / c.docs).average().orElse(0);
+        double cCpuF2l = cs.stream().mapToDouble(c -> c.cpuFirstToLastS / c.docs).average().orElse(0);
         String cNames = String.join(", ", cs.stream().map(Result::side).toList());
         t.append("\n");
         for (Result a : results) {
@@ -209,6 +212,9 @@ public final class Harness {
             if (!cs.isEmpty()) {
                 t.append(String.format("- %s / c (docs/s first->last): %.2f  (from process start: %.2f)%s%n", a.side, a.rate() / cRate,
                         a.rateFromStart() / cRateFromStart, cs.size() > 1 ? "; c = the mean of " + cNames : ""));
+                // CPU per document: of the whole process, and from the first document to the last (start-up left out)
+                t.append(String.format("- %s / c (CPU s per document): %.2f  (first->last: %.2f)%n", a.side,
+                        a.cpuS / a.docs / cCpu, a.cpuFirstToLastS / a.docs / cCpuF2l));
                 if (cs.size() > 1) {
                     // the (c) sides may differ (c3: refreshes off): the ratio to each, the lowest is the strictest
                     t.append(String.format("- %s / each c (docs/s first->last): %s%n", a.side, String.join(", ",
@@ -317,6 +323,7 @@ public final class Harness {
             Map<TopicPartition, Long> ends = group == null ? null : endOffsets(topic);
             long rss = 0;
             double cpu = 0;
+            double cpuAtFirst = 0;
             // when each partition's committed offset reached its end: the partitions hold unequal
             // shares of the 63 agencies, so the last one ends alone (the tail of a backlog)
             Map<Integer, Long> partitionDone = new TreeMap<>();
@@ -344,6 +351,7 @@ public final class Harness {
                     }
                     if (committed > 0 && first == 0) {
                         first = System.nanoTime();
+                        cpuAtFirst = cpu;
                     }
                     if (committed >= expected) {
                         post("/" + alias + "/_refresh", "");
@@ -352,6 +360,7 @@ public final class Harness {
                 }
                 if (count > 0 && first == 0) {
                     first = System.nanoTime();
+                    cpuAtFirst = cpu;
                 }
                 if (System.nanoTime() - lastLog > 10_000_000_000L) {
                     lastLog = System.nanoTime();
@@ -390,7 +399,7 @@ public final class Harness {
                 }
                 done.setLength(done.length() - 1);
             }
-            Result r = new Result(side, what, expected, checked, wall, f2l, rss, cpu, osCpu, kafkaCpu, others, busy, work,
+            Result r = new Result(side, what, expected, checked, wall, f2l, rss, cpu, cpu - cpuAtFirst, osCpu, kafkaCpu, others, busy, work,
                     (ok ? "count OK" : "COUNT MISMATCH: expected " + expected) + (note.equals("N") ? "" : "; " + note) + done);
             say(String.format("side %s: %,d documents (expected %,d), %.1f s from start, %.1f s first->last, %,.0f docs/s, peak RSS %d MB, CPU %.1f s, OpenSearch CPU %.1f s",
                     side, checked, expected, wall, f2l, r.rate(), rss / 1024, cpu, osCpu));
