@@ -160,9 +160,15 @@ final class KafkaNode {
 
     /**
      * The brokers of an earlier test JVM that died without its shutdown hook (killed by failsafe's
-     * timeout, say) still hold their ports: killed here, and their data deleted.
+     * timeout, say) still hold their ports: killed here. Their data and logs are deleted (each test
+     * JVM writes its own, as all.log).
      */
     private static void killLeftovers() {
+        try (Stream<Path> logs = Files.isDirectory(LOGS) ? Files.list(LOGS) : Stream.empty()) {
+            logs.filter(f -> f.getFileName().toString().matches("kafka-.*\\.log")).forEach(f -> f.toFile().delete());
+        } catch (IOException e) {
+            ShutdownLog.write("cleaning " + LOGS + " up: " + e);
+        }
         if (!Files.isDirectory(ROOT)) {
             return;
         }
