@@ -118,7 +118,8 @@ final class KafkaNode {
                 "-Xmx512m", "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20", "-Djava.awt.headless=true",
                 "-Dlog4j2.configurationFile=" + LOG4J2, "-cp", LIB + File.separator + "*"));
         command.addAll(mainAndArgs);
-        Files.writeString(log, "==== " + Instant.now() + " " + String.join(" ", mainAndArgs) + "\n",
+        // not the arguments: format's can hold passwords (--add-scram)
+        Files.writeString(log, "==== " + Instant.now() + " " + mainAndArgs.get(0) + " " + config + "\n",
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
     }
