@@ -49,7 +49,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * saslJaasConfig, sslTruststoreLocation, sslTruststoreType, sslTruststorePassword, and for mutual
  * TLS sslKeystoreLocation, sslKeystoreType, sslKeystorePassword), the secrets from the environment
  * (KAFKA_SASL_JAAS_CONFIG, KAFKA_TRUSTSTORE_PASSWORD and KAFKA_KEYSTORE_PASSWORD, set by failsafe,
- * as in production). The broker is a second in-JVM Kafka ({@link SecuredTestKafka}) whose only
+ * as in production). The broker is a second Kafka, a process of its own ({@link SecuredTestKafka}), whose only
  * client listener is SASL_SSL and asks for a client certificate; its CA, key store and the
  * pipeline's PKCS12 trust and key stores are made here with keytool.
  * All the routes but the poll run, as `camel run` runs them: readings come in by POST /readings.

@@ -147,7 +147,7 @@ class IndexingBenchmark {
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
                 ProducerConfig.LINGER_MS_CONFIG, 20, ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
-                // a bulk loader: no idempotence (the in-JVM test broker answered OUT_OF_ORDER_SEQUENCE_NUMBER
+                // a bulk loader: no idempotence (the test broker, then in the JVM, answered OUT_OF_ORDER_SEQUENCE_NUMBER
                 // to an idempotent producer here once another producer had used the same producer id)
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false, ProducerConfig.ACKS_CONFIG, "1");
         Instant t = Instant.parse("2026-01-01T00:00:00Z");

@@ -6,59 +6,80 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.TestKitNodes;
-import org.apache.kafka.common.utils.Exit;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * A real single-node KRaft Kafka broker (the broker Kafka's own tests use), started once in the
- * test JVM on a free port and shared by the test classes (spark/'s tests compile it in too).
+ * A real single-node KRaft Kafka broker (Kafka 4.3, as the local stack's), run as a process of its
+ * own ({@link KafkaNode}) on free ports, started once and shared by the test classes (spark/'s
+ * tests compile it in too); killed when the test JVM exits.
  */
 public final class TestKafka {
-    private static KafkaClusterTestKit cluster;
+    private static String bootstrapServers;
 
     private TestKafka() {
     }
 
     public static synchronized String bootstrapServers() {
-        if (cluster == null) {
+        if (bootstrapServers == null) {
             try {
-                KafkaClusterTestKit kit = singleNode(new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
-                        .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())).build();
-                kit.format();
-                kit.startup();
-                kit.waitForReadyBrokers();
-                cluster = kit;
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> ShutdownLog.timed("the test Kafka broker closed", () -> {
-                    // while the broker closes, its log cleaner can still read a checkpoint file of the folder
-                    // being removed; Kafka then halts the JVM with status 1 and the build fails although every
-                    // test passed (seen in CI 2026-11-22 23:47 UTC): at exit, a halt is written down instead
-                    Exit.setHaltProcedure((status, message) -> ShutdownLog.write("Kafka asked to halt the JVM (status "
-                            + status + ", " + message + "): not halted, the tests are over"));
-                    kit.close();
-                })));
+                int port = KafkaNode.freePort();
+                KafkaNode node = new KafkaNode("shared", singleNode("PLAINTEXT", "PLAINTEXT", port, KafkaNode.freePort()));
+                node.format(KafkaNode.newClusterId());
+                node.start();
+                String servers = "127.0.0.1:" + port;
+                node.awaitBrokers(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, servers), Set.of(1), Duration.ofSeconds(90));
+                bootstrapServers = servers;
             } catch (Exception e) {
                 throw new IllegalStateException("cannot start the test Kafka broker", e);
             }
         }
-        return cluster.bootstrapServers();
+        return bootstrapServers;
     }
 
-    /** The settings of a one-node broker, as the local stack's (stack/kafka/server.properties). */
-    static KafkaClusterTestKit.Builder singleNode(KafkaClusterTestKit.Builder builder) {
-        return builder.setConfigProp("num.partitions", 3)
-                .setConfigProp("auto.create.topics.enable", true)
-                .setConfigProp("offsets.topic.replication.factor", (short) 1)
-                .setConfigProp("transaction.state.log.replication.factor", (short) 1)
-                .setConfigProp("transaction.state.log.min.isr", 1)
+    /**
+     * The settings of a one-node cluster (node 1, broker and controller in one process) whose
+     * client listener is listener://127.0.0.1:port of the given security protocol, as the local
+     * stack's (stack/kafka/server.properties).
+     */
+    static Map<String, String> singleNode(String listener, String protocol, int port, int controllerPort) {
+        Map<String, String> settings = new HashMap<>(topicDefaults(1));
+        settings.put("process.roles", "broker,controller");
+        settings.put("node.id", "1");
+        settings.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+        settings.put("controller.listener.names", "CONTROLLER");
+        settings.put("listeners", listener + "://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        settings.put("advertised.listeners", listener + "://127.0.0.1:" + port);
+        settings.put("inter.broker.listener.name", listener);
+        settings.put("listener.security.protocol.map", listener + ":" + protocol + ",CONTROLLER:PLAINTEXT");
+        return settings;
+    }
+
+    /**
+     * Topics of 3 partitions, created on first use, replicated on up to 3 brokers (min.insync.replicas
+     * 2 then, as in production; 1 for a single broker, whose internal topics could not be made otherwise).
+     */
+    static Map<String, String> topicDefaults(int brokers) {
+        String replicas = String.valueOf(Math.min(brokers, 3));
+        String minInSync = brokers == 1 ? "1" : "2";
+        return Map.ofEntries(Map.entry("num.partitions", "3"),
+                Map.entry("auto.create.topics.enable", "true"),
+                Map.entry("default.replication.factor", replicas),
+                Map.entry("min.insync.replicas", minInSync),
+                Map.entry("offsets.topic.replication.factor", replicas),
+                Map.entry("transaction.state.log.replication.factor", replicas),
+                Map.entry("transaction.state.log.min.isr", minInSync),
+                Map.entry("share.coordinator.state.topic.replication.factor", replicas),
+                Map.entry("share.coordinator.state.topic.min.isr", minInSync),
                 // a new group's consumers get their partitions at once, not after 3 s
-                .setConfigProp("group.initial.rebalance.delay.ms", 0);
+                Map.entry("group.initial.rebalance.delay.ms", "0"),
+                // as Kafka's test kit: the log cleaner's buffer fits the small heap (128 MB by default)
+                Map.entry("log.cleaner.dedupe.buffer.size", "2097152"));
     }
 
     /** Creates a topic of 3 partitions (a topic made by a first send can see its leaders move under it). */

@@ -5,97 +5,129 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.TestKitNodes;
-import org.apache.kafka.common.utils.Exit;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
  * A Kafka cluster of its own for a test that stops brokers (the shared {@link TestKafka} must stay
- * up): one KRaft controller and N brokers in the test JVM; a broker started again keeps its port,
- * so the clients find it where they knew it. With 3 brokers: replication factor 3 and
- * min.insync.replicas 2 for every topic, as a production cluster.
+ * up): one KRaft controller and N brokers (ids 0 to N-1), each a process of its own
+ * ({@link KafkaNode}). A broker stopped is killed (SIGKILL, a crash: the controller fences it when
+ * its session times out, broker.session.timeout.ms); started again, it is a new process on its
+ * port and data, so the clients find it where they knew it. With 3 brokers: replication factor 3
+ * and min.insync.replicas 2 for every topic, as a production cluster.
  */
 public final class TestKafkaCluster implements AutoCloseable {
-    private final KafkaClusterTestKit kit;
+    private static final AtomicInteger CLUSTERS = new AtomicInteger();
+    private static final int CONTROLLER_ID = 3000;
+
+    private final KafkaNode controller;
+    private final List<KafkaNode> brokers;
+    private final List<String> addresses;
     private final String bootstrapServers;
 
-    private TestKafkaCluster(KafkaClusterTestKit kit, String bootstrapServers) {
-        this.kit = kit;
-        this.bootstrapServers = bootstrapServers;
+    private TestKafkaCluster(KafkaNode controller, List<KafkaNode> brokers, List<String> addresses) {
+        this.controller = controller;
+        this.brokers = brokers;
+        this.addresses = addresses;
+        this.bootstrapServers = String.join(",", addresses);
     }
 
     public static TestKafkaCluster start(int brokers) throws Exception {
-        short replicas = (short) Math.min(brokers, 3);
-        int minInSync = replicas == 1 ? 1 : 2;
-        KafkaClusterTestKit kit = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
-                .setCombined(false).setNumBrokerNodes(brokers).setNumControllerNodes(1).build())
-                .setConfigProp("num.partitions", 3)
-                .setConfigProp("default.replication.factor", (int) replicas)
-                .setConfigProp("min.insync.replicas", minInSync)
-                .setConfigProp("auto.create.topics.enable", true)
-                .setConfigProp("offsets.topic.replication.factor", replicas)
-                .setConfigProp("transaction.state.log.replication.factor", replicas)
-                .setConfigProp("transaction.state.log.min.isr", minInSync)
-                .setConfigProp("group.initial.rebalance.delay.ms", 0)
-                // a stopped broker hands nothing over first: to the cluster it is lost as in a crash,
-                // fenced only when its session with the controller times out
-                .setConfigProp("controlled.shutdown.enable", false)
-                .build();
-        kit.format();
-        kit.startup();
-        kit.waitForReadyBrokers();
-        // each broker's port is bound once by the kit and kept: a broker started again is found there
-        return new TestKafkaCluster(kit, kit.bootstrapServers());
+        String name = "cluster-" + CLUSTERS.incrementAndGet();
+        int controllerPort = KafkaNode.freePort();
+        String voters = CONTROLLER_ID + "@127.0.0.1:" + controllerPort;
+        Map<String, String> common = new HashMap<>(TestKafka.topicDefaults(brokers));
+        common.put("controller.quorum.voters", voters);
+        common.put("controller.listener.names", "CONTROLLER");
+
+        Map<String, String> controllerSettings = new HashMap<>(common);
+        controllerSettings.put("process.roles", "controller");
+        controllerSettings.put("node.id", String.valueOf(CONTROLLER_ID));
+        controllerSettings.put("listeners", "CONTROLLER://127.0.0.1:" + controllerPort);
+        controllerSettings.put("listener.security.protocol.map", "CONTROLLER:PLAINTEXT");
+        List<KafkaNode> nodes = new ArrayList<>(List.of(new KafkaNode(name + "-controller", controllerSettings)));
+        List<String> addresses = new ArrayList<>();
+        for (int id = 0; id < brokers; id++) {
+            String address = "127.0.0.1:" + KafkaNode.freePort();
+            Map<String, String> broker = new HashMap<>(common);
+            broker.put("process.roles", "broker");
+            broker.put("node.id", String.valueOf(id));
+            broker.put("listeners", "PLAINTEXT://" + address);
+            broker.put("advertised.listeners", "PLAINTEXT://" + address);
+            broker.put("inter.broker.listener.name", "PLAINTEXT");
+            broker.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+            nodes.add(new KafkaNode(name + "-broker-" + id, broker));
+            addresses.add(address);
+        }
+        TestKafkaCluster cluster = new TestKafkaCluster(nodes.get(0), nodes.subList(1, nodes.size()), addresses);
+        try {
+            String clusterId = KafkaNode.newClusterId();
+            for (KafkaNode node : nodes) {
+                node.format(clusterId);
+            }
+            for (KafkaNode node : nodes) {
+                node.start();
+            }
+            Set<Integer> all = IntStream.range(0, brokers).boxed().collect(Collectors.toSet());
+            cluster.brokers.get(0).awaitBrokers(cluster.clientConfig(), all, Duration.ofSeconds(120));
+        } catch (Exception e) {
+            cluster.close();
+            throw e;
+        }
+        return cluster;
     }
 
     public String bootstrapServers() {
         return bootstrapServers;
     }
 
-    /**
-     * Stops one broker as a crash would: its port closes, and with controlled shutdown off its
-     * partitions' leadership moves only when the controller fences it (broker.session.timeout.ms).
-     */
-    public void stopBroker(int id) {
-        kit.brokers().get(id).shutdown();
-        kit.brokers().get(id).awaitShutdown();
+    private Map<String, Object> clientConfig() {
+        return Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     }
 
-    /** Starts a stopped broker again, on its port, with its data. */
-    public void startBroker(int id) {
-        kit.brokers().get(id).startup();
+    /**
+     * Stops one broker as a crash does: its process killed (SIGKILL), its port closed; its
+     * partitions' leadership moves only when the controller fences it (broker.session.timeout.ms).
+     */
+    public void stopBroker(int id) throws InterruptedException {
+        brokers.get(id).kill();
+    }
+
+    /** Starts a stopped broker again, on its port, with its data; returns once it answers there, unfenced. */
+    public void startBroker(int id) throws Exception {
+        brokers.get(id).start();
+        brokers.get(id).awaitBrokers(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, addresses.get(id)), Set.of(id), Duration.ofSeconds(120));
     }
 
     /** Creates topics of 3 partitions, replicated on every broker (up to 3). */
     public void createTopics(String... topics) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
-            short replicas = (short) Math.min(kit.brokers().size(), 3);
+            short replicas = (short) Math.min(brokers.size(), 3);
             admin.createTopics(java.util.Arrays.stream(topics).map(t -> new NewTopic(t, 3, replicas)).toList()).all().get();
         }
     }
 
     /** Every record on the topic, waiting until at least min are there. */
     public List<ConsumerRecord<String, String>> readAll(String topic, int min, Duration timeout) {
-        return TestKafka.readAll(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), topic, min, timeout);
+        return TestKafka.readAll(clientConfig(), topic, min, timeout);
     }
 
+    /** Kills every process of the cluster (their data stays in target/kafka-test until the next test JVM). */
     @Override
     public void close() {
-        ShutdownLog.timed("a test Kafka cluster closed", () -> {
-            // as TestKafka: a halt asked while the cluster closes is written down, not done
-            Exit.setHaltProcedure((status, message) -> ShutdownLog.write("Kafka asked to halt the JVM (status "
-                    + status + ", " + message + "): not halted, the test is over"));
-            try {
-                kit.close();
-            } catch (Exception e) {
-                ShutdownLog.write("closing a test Kafka cluster: " + e);
-            } finally {
-                Exit.resetHaltProcedure();
+        ShutdownLog.timed("a test Kafka cluster killed", () -> {
+            for (KafkaNode broker : brokers) {
+                broker.kill();
             }
+            controller.kill();
         });
     }
 }

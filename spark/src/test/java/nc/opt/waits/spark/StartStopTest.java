@@ -4,7 +4,7 @@ import nc.opt.waits.spark.support.SparkApp;
 import nc.opt.waits.spark.support.TestReadings;
 import nc.opt.waits.spark.support.TestTopics;
 import org.apache.camel.ServiceStatus;
-import org.apache.kafka.common.GroupState;
+import org.apache.kafka.common.ConsumerGroupState;
 import org.apache.spark.SparkContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -70,7 +70,7 @@ class StartStopTest {
         assertFalse(holder.isRunning());
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             assertTrue(TestTopics.group(group).members().isEmpty(), "the consumer left its group");
-            assertEquals(GroupState.EMPTY, TestTopics.group(group).groupState());
+            assertEquals(ConsumerGroupState.EMPTY, TestTopics.group(group).state());
         });
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
             Set<String> left = liveNonDaemonThreads();
@@ -92,8 +92,8 @@ class StartStopTest {
     private static Set<String> liveNonDaemonThreads() {
         return Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> t.isAlive() && !t.isDaemon())
-                // the test's own: awaitility's, and the in-JVM broker's executors, started on its first fetch
-                .filter(t -> !t.getName().startsWith("awaitility") && !t.getName().startsWith("executor-"))
+                // the test's own: awaitility's
+                .filter(t -> !t.getName().startsWith("awaitility"))
                 .map(t -> t.getName() + "#" + t.getId())
                 .collect(Collectors.toSet());
     }

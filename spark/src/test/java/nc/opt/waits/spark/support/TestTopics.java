@@ -55,7 +55,7 @@ public final class TestTopics {
     /**
      * Sends key/value pairs (in order: one request in flight) and waits until each is acknowledged.
      * Not idempotent, as the main project's test producer: right after a topic is created, the
-     * in-JVM broker can answer NOT_LEADER_OR_FOLLOWER to a first append, and an idempotent producer
+     * test broker can answer NOT_LEADER_OR_FOLLOWER to a first append, and an idempotent producer
      * then got OUT_OF_ORDER_SEQUENCE_NUMBER for every retry until its 120 s delivery timeout
      * (seen once in CI's AnalyticsTest).
      */
