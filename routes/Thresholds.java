@@ -3,8 +3,12 @@ package nc.opt.waits;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.CamelContext;
+import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.camel.component.kafka.KafkaComponent;
+import org.apache.camel.component.kafka.KafkaConfiguration;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -38,16 +42,18 @@ import java.util.concurrent.ExecutionException;
  * thresholds, and a change applies to the next reading without a restart.
  * <p>
  * It is read without a consumer group (every instance needs every record, and groups would share
- * them out), by a thread of its own: whole first (the first lookups wait for it), then every change.
+ * them out), by a thread of its own: whole first (the first lookups wait for it), then every change,
+ * with the settings of Camel's kafka component ({@link KafkaClients}).
  */
-public class Thresholds {
+public class Thresholds implements CamelContextAware {
     private static final Logger LOG = LoggerFactory.getLogger(Thresholds.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     static final Set<String> SCOPES = Set.of("agency", "commune", "type", "default");
 
     private final Map<String, Double> byKey = new ConcurrentHashMap<>();
     private double defaultMinutes = 15;
-    private KafkaSecurity kafka = new KafkaSecurity();
+    private CamelContext camelContext;
+    private KafkaConfiguration kafka;
     private String topic;
     private volatile KafkaConsumer<String, String> consumer;
     private final CountDownLatch loaded = new CountDownLatch(1);
@@ -61,12 +67,22 @@ public class Thresholds {
     public record Threshold(double minutes, String scope) {
     }
 
-    /** Creates the compacted topic when it does not exist yet, and starts reading it. */
-    public void start() throws InterruptedException {
-        Map<String, Object> adminConfig = kafka.clientConfig();
-        adminConfig.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
-        adminConfig.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
-        try (Admin admin = Admin.create(adminConfig)) {
+    /**
+     * Creates the compacted topic when it does not exist yet, and starts reading it. The beans are
+     * made twice: when Camel pre-parses the routes, before it configures the kafka component (no
+     * brokers yet: that one starts once Camel starts), and with the routes, before Camel starts.
+     */
+    public void start() throws Exception {
+        if (camelContext == null || kafka().getBrokers() != null) {
+            begin();
+        } else {
+            camelContext.addStartupListener((context, alreadyStarted) -> begin());
+        }
+    }
+
+    private void begin() throws InterruptedException {
+        try (Admin admin = KafkaClients.admin(kafka(), Map.of(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000))) {
             admin.createTopics(List.of(new NewTopic(topic, 1, (short) -1).configs(Map.of("cleanup.policy", "compact"))))
                     .all().get();
             LOG.info("Created the compacted thresholds topic {}", topic);
@@ -84,8 +100,8 @@ public class Thresholds {
     /** reads the topic whole (lookups wait for that), then every change, until stop() */
     private void follow() {
         try {
-            consumer = kafka.reader();
-            KafkaSecurity.readToEnd(consumer, topic, Duration.ofSeconds(30), this::apply);
+            consumer = KafkaClients.reader(kafka());
+            KafkaClients.readToEnd(consumer, topic, Duration.ofSeconds(30), this::apply);
             read();
             LOG.info("Thresholds loaded from {}: {}", topic, all());
             try {
@@ -147,7 +163,7 @@ public class Thresholds {
     /** the topic's end offsets now, by the barrier's own client */
     private synchronized Map<TopicPartition, Long> endOffsets() {
         if (endsReader == null) {
-            endsReader = kafka.reader();
+            endsReader = KafkaClients.reader(kafka());
         }
         Set<TopicPartition> partitions;
         synchronized (positions) {
@@ -282,8 +298,27 @@ public class Thresholds {
         this.defaultMinutes = defaultMinutes;
     }
 
-    public void setKafka(KafkaSecurity kafka) {
+    /** the kafka component's settings, unless others were set */
+    synchronized KafkaConfiguration kafka() {
+        if (kafka == null) {
+            kafka = camelContext.getComponent("kafka", KafkaComponent.class).getConfiguration();
+        }
+        return kafka;
+    }
+
+    /** Kafka settings other than the component's (a test's broker) */
+    public void setKafka(KafkaConfiguration kafka) {
         this.kafka = kafka;
+    }
+
+    @Override
+    public void setCamelContext(CamelContext camelContext) {
+        this.camelContext = camelContext;
+    }
+
+    @Override
+    public CamelContext getCamelContext() {
+        return camelContext;
     }
 
     public void setTopic(String topic) {
