@@ -32,6 +32,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.ExecutionException;
 
 /**
@@ -58,6 +59,7 @@ public class Thresholds implements CamelContextAware {
     private volatile KafkaConsumer<String, String> consumer;
     private final CountDownLatch loaded = new CountDownLatch(1);
     private Thread follower;
+    private final AtomicBoolean begun = new AtomicBoolean();
     /** where the follower is: every record before these offsets is applied */
     private final Map<TopicPartition, Long> positions = new HashMap<>();
     /** the barrier's own client, for the topic's end offsets (a consumer is not shared by threads) */
@@ -81,6 +83,9 @@ public class Thresholds implements CamelContextAware {
     }
 
     private void begin() throws InterruptedException {
+        if (!begun.compareAndSet(false, true)) {
+            return; // once per bean: a second follower would share the consumer field with the first
+        }
         try (Admin admin = KafkaClients.admin(kafka(), Map.of(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000,
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000))) {
             admin.createTopics(List.of(new NewTopic(topic, 1, (short) -1).configs(Map.of("cleanup.policy", "compact"))))
