@@ -56,9 +56,9 @@ public class Thresholds implements CamelContextAware {
     private CamelContext camelContext;
     private KafkaConfiguration kafka;
     private String topic;
-    private volatile KafkaConsumer<String, String> consumer;
+    private KafkaConsumer<String, String> consumer;
     private final CountDownLatch loaded = new CountDownLatch(1);
-    private Thread follower;
+    private volatile Thread follower;
     private final AtomicBoolean begun = new AtomicBoolean();
     /** where the follower is: every record before these offsets is applied */
     private final Map<TopicPartition, Long> positions = new HashMap<>();
@@ -70,21 +70,21 @@ public class Thresholds implements CamelContextAware {
     }
 
     /**
-     * Creates the compacted topic when it does not exist yet, and starts reading it. The beans are
-     * made twice: when Camel pre-parses the routes, before it configures the kafka component (no
-     * brokers yet: that one starts once Camel starts), and with the routes, before Camel starts.
+     * Creates the compacted topic when it does not exist yet, and starts reading it. Camel makes the
+     * YAML beans twice: a copy when it pre-parses the routes, before it configures the kafka component
+     * (no brokers yet), then the bean the routes use. The copy is replaced in the registry without
+     * being stopped, so it must not start: it starts only if it is used (lookup, barrier).
      */
-    public void start() throws Exception {
+    public void start() throws InterruptedException {
         if (camelContext == null || kafka().getBrokers() != null) {
             begin();
-        } else {
-            camelContext.addStartupListener((context, alreadyStarted) -> begin());
         }
     }
 
+    /** once per bean: a second follower would share the consumer with the first */
     private void begin() throws InterruptedException {
         if (!begun.compareAndSet(false, true)) {
-            return; // once per bean: a second follower would share the consumer field with the first
+            return;
         }
         try (Admin admin = KafkaClients.admin(kafka(), Map.of(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000,
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000))) {
@@ -97,6 +97,7 @@ public class Thresholds implements CamelContextAware {
                         topic, e.getCause().getMessage());
             }
         }
+        consumer = KafkaClients.reader(kafka()); // made here, so that stop() can always wake it up
         follower = new Thread(this::follow, "thresholds-" + topic);
         follower.setDaemon(true);
         follower.start();
@@ -105,7 +106,6 @@ public class Thresholds implements CamelContextAware {
     /** reads the topic whole (lookups wait for that), then every change, until stop() */
     private void follow() {
         try {
-            consumer = KafkaClients.reader(kafka());
             KafkaClients.readToEnd(consumer, topic, Duration.ofSeconds(30), this::apply);
             read();
             LOG.info("Thresholds loaded from {}: {}", topic, all());
@@ -125,9 +125,7 @@ public class Thresholds implements CamelContextAware {
             LOG.warn("Cannot read the thresholds topic {} ({}): alerts use the default threshold", topic, e.getMessage());
         } finally {
             loaded.countDown();
-            if (consumer != null) {
-                consumer.close();
-            }
+            consumer.close();
         }
     }
 
@@ -148,6 +146,7 @@ public class Thresholds implements CamelContextAware {
      * every reading evaluated after this returns.
      */
     public void awaitCaughtUp() throws InterruptedException {
+        begin();
         if (!loaded.await(30, TimeUnit.SECONDS)) {
             throw new IllegalStateException("the thresholds topic " + topic + " is not read yet");
         }
@@ -178,7 +177,7 @@ public class Thresholds implements CamelContextAware {
     }
 
     public void stop() throws InterruptedException {
-        if (follower != null && consumer != null) {
+        if (follower != null) {
             consumer.wakeup();
             follower.join(5_000);
         }
@@ -195,6 +194,7 @@ public class Thresholds implements CamelContextAware {
     }
 
     public Threshold lookup(String agencyId, String commune, String type) throws InterruptedException {
+        begin();
         if (!loaded.await(30, TimeUnit.SECONDS)) {
             LOG.warn("The thresholds topic {} is not read yet: this reading is judged on the default threshold", topic);
         }
