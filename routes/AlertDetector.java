@@ -45,6 +45,8 @@ import java.util.concurrent.ExecutionException;
  * {@link #confirm}: a batch that fails to publish is evaluated again from the same state. Before a
  * batch is evaluated, the thresholds topic is read up to its current end (the barrier): a threshold
  * change acknowledged to its caller applies to every reading evaluated after it.
+ * <p>
+ * Its own Kafka clients (the rebuild) connect as the thresholds bean's: with the kafka component's settings.
  */
 public class AlertDetector {
     private static final Logger LOG = LoggerFactory.getLogger(AlertDetector.class);
@@ -59,7 +61,6 @@ public class AlertDetector {
     private final Map<Integer, Long> nextOffset = new HashMap<>();
     private int readingsPartitions = -1;
     private Thresholds thresholds;
-    private KafkaSecurity kafka = new KafkaSecurity();
     private String alertsTopic;
     private String readingsTopic;
     private boolean thresholdBarrier = true;
@@ -158,7 +159,7 @@ public class AlertDetector {
      */
     void rebuild(int partition) {
         int[] events = {0};
-        try (KafkaConsumer<String, String> reader = kafka.reader()) {
+        try (KafkaConsumer<String, String> reader = KafkaClients.reader(thresholds.kafka())) {
             int partitions = readingsPartitions(reader);
             alerting.keySet().removeIf(agency -> partitionOf(agency, partitions) == partition);
             silent.keySet().removeIf(agency -> partitionOf(agency, partitions) == partition);
@@ -169,7 +170,7 @@ public class AlertDetector {
             } else if (alertPartitions != null) {
                 alertPartitions.forEach(info -> toRead.add(new TopicPartition(alertsTopic, info.partition())));
             }
-            KafkaSecurity.readToEnd(reader, toRead, record -> {
+            KafkaClients.readToEnd(reader, toRead, record -> {
                 if (record.key() != null && partitionOf(record.key(), partitions) == partition) {
                     apply(record);
                     events[0]++;
@@ -206,7 +207,7 @@ public class AlertDetector {
             readingsPartitions = infos == null || infos.isEmpty() ? 1 : infos.size();
             List<PartitionInfo> alerts = reader.partitionsFor(alertsTopic, Duration.ofSeconds(10));
             if (alerts == null || alerts.isEmpty()) {
-                try (Admin admin = Admin.create(kafka.clientConfig())) {
+                try (Admin admin = KafkaClients.admin(thresholds.kafka(), Map.of())) {
                     admin.createTopics(List.of(new NewTopic(alertsTopic, readingsPartitions, (short) -1))).all().get();
                     LOG.info("Created the alerts topic {} with {} partitions, as the readings topic", alertsTopic, readingsPartitions);
                 } catch (ExecutionException e) {
@@ -249,10 +250,6 @@ public class AlertDetector {
 
     public void setThresholds(Thresholds thresholds) {
         this.thresholds = thresholds;
-    }
-
-    public void setKafka(KafkaSecurity kafka) {
-        this.kafka = kafka;
     }
 
     public void setAlertsTopic(String alertsTopic) {

@@ -50,7 +50,7 @@ public class KafkaOutbox implements CamelContextAware {
         for (Map<String, Object> reading : (List<Map<String, Object>>) exchange.getMessage().getBody(List.class)) {
             messages.add(message(readingsTopic, String.valueOf(reading.get("agencyId")), reading));
         }
-        List<Map<String, Object>> rejected = exchange.getProperty(ReadingNormalizer.REJECTED, List.class);
+        List<Map<String, Object>> rejected = exchange.getProperty(ReadingValidator.REJECTED, List.class);
         for (Map<String, Object> letter : rejected == null ? List.<Map<String, Object>>of() : rejected) {
             messages.add(message(deadLetterTopic, String.valueOf(letter.get("key")), letter));
         }

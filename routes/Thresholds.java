@@ -3,8 +3,12 @@ package nc.opt.waits;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.CamelContext;
+import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.camel.component.kafka.KafkaComponent;
+import org.apache.camel.component.kafka.KafkaConfiguration;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -28,6 +32,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.ExecutionException;
 
 /**
@@ -38,20 +43,23 @@ import java.util.concurrent.ExecutionException;
  * thresholds, and a change applies to the next reading without a restart.
  * <p>
  * It is read without a consumer group (every instance needs every record, and groups would share
- * them out), by a thread of its own: whole first (the first lookups wait for it), then every change.
+ * them out), by a thread of its own: whole first (the first lookups wait for it), then every change,
+ * with the settings of Camel's kafka component ({@link KafkaClients}).
  */
-public class Thresholds {
+public class Thresholds implements CamelContextAware {
     private static final Logger LOG = LoggerFactory.getLogger(Thresholds.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     static final Set<String> SCOPES = Set.of("agency", "commune", "type", "default");
 
     private final Map<String, Double> byKey = new ConcurrentHashMap<>();
     private double defaultMinutes = 15;
-    private KafkaSecurity kafka = new KafkaSecurity();
+    private CamelContext camelContext;
+    private KafkaConfiguration kafka;
     private String topic;
-    private volatile KafkaConsumer<String, String> consumer;
+    private KafkaConsumer<String, String> consumer;
     private final CountDownLatch loaded = new CountDownLatch(1);
-    private Thread follower;
+    private volatile Thread follower;
+    private final AtomicBoolean begun = new AtomicBoolean();
     /** where the follower is: every record before these offsets is applied */
     private final Map<TopicPartition, Long> positions = new HashMap<>();
     /** the barrier's own client, for the topic's end offsets (a consumer is not shared by threads) */
@@ -61,12 +69,25 @@ public class Thresholds {
     public record Threshold(double minutes, String scope) {
     }
 
-    /** Creates the compacted topic when it does not exist yet, and starts reading it. */
+    /**
+     * Creates the compacted topic when it does not exist yet, and starts reading it. Camel makes the
+     * YAML beans twice: a copy when it pre-parses the routes, before it configures the kafka component
+     * (no brokers yet), then the bean the routes use. The copy is replaced in the registry without
+     * being stopped, so it must not start: it starts only if it is used (lookup, barrier).
+     */
     public void start() throws InterruptedException {
-        Map<String, Object> adminConfig = kafka.clientConfig();
-        adminConfig.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
-        adminConfig.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
-        try (Admin admin = Admin.create(adminConfig)) {
+        if (camelContext == null || kafka().getBrokers() != null) {
+            begin();
+        }
+    }
+
+    /** once per bean: a second follower would share the consumer with the first */
+    private void begin() throws InterruptedException {
+        if (!begun.compareAndSet(false, true)) {
+            return;
+        }
+        try (Admin admin = KafkaClients.admin(kafka(), Map.of(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000))) {
             admin.createTopics(List.of(new NewTopic(topic, 1, (short) -1).configs(Map.of("cleanup.policy", "compact"))))
                     .all().get();
             LOG.info("Created the compacted thresholds topic {}", topic);
@@ -76,6 +97,7 @@ public class Thresholds {
                         topic, e.getCause().getMessage());
             }
         }
+        consumer = KafkaClients.reader(kafka()); // made here, so that stop() can always wake it up
         follower = new Thread(this::follow, "thresholds-" + topic);
         follower.setDaemon(true);
         follower.start();
@@ -84,8 +106,7 @@ public class Thresholds {
     /** reads the topic whole (lookups wait for that), then every change, until stop() */
     private void follow() {
         try {
-            consumer = kafka.reader();
-            KafkaSecurity.readToEnd(consumer, topic, Duration.ofSeconds(30), this::apply);
+            KafkaClients.readToEnd(consumer, topic, Duration.ofSeconds(30), this::apply);
             read();
             LOG.info("Thresholds loaded from {}: {}", topic, all());
             try {
@@ -104,9 +125,7 @@ public class Thresholds {
             LOG.warn("Cannot read the thresholds topic {} ({}): alerts use the default threshold", topic, e.getMessage());
         } finally {
             loaded.countDown();
-            if (consumer != null) {
-                consumer.close();
-            }
+            consumer.close();
         }
     }
 
@@ -127,6 +146,7 @@ public class Thresholds {
      * every reading evaluated after this returns.
      */
     public void awaitCaughtUp() throws InterruptedException {
+        begin();
         if (!loaded.await(30, TimeUnit.SECONDS)) {
             throw new IllegalStateException("the thresholds topic " + topic + " is not read yet");
         }
@@ -147,7 +167,7 @@ public class Thresholds {
     /** the topic's end offsets now, by the barrier's own client */
     private synchronized Map<TopicPartition, Long> endOffsets() {
         if (endsReader == null) {
-            endsReader = kafka.reader();
+            endsReader = KafkaClients.reader(kafka());
         }
         Set<TopicPartition> partitions;
         synchronized (positions) {
@@ -157,7 +177,7 @@ public class Thresholds {
     }
 
     public void stop() throws InterruptedException {
-        if (follower != null && consumer != null) {
+        if (follower != null) {
             consumer.wakeup();
             follower.join(5_000);
         }
@@ -174,6 +194,7 @@ public class Thresholds {
     }
 
     public Threshold lookup(String agencyId, String commune, String type) throws InterruptedException {
+        begin();
         if (!loaded.await(30, TimeUnit.SECONDS)) {
             LOG.warn("The thresholds topic {} is not read yet: this reading is judged on the default threshold", topic);
         }
@@ -282,8 +303,27 @@ public class Thresholds {
         this.defaultMinutes = defaultMinutes;
     }
 
-    public void setKafka(KafkaSecurity kafka) {
+    /** the kafka component's settings, unless others were set */
+    synchronized KafkaConfiguration kafka() {
+        if (kafka == null) {
+            kafka = camelContext.getComponent("kafka", KafkaComponent.class).getConfiguration();
+        }
+        return kafka;
+    }
+
+    /** Kafka settings other than the component's (a test's broker) */
+    public void setKafka(KafkaConfiguration kafka) {
         this.kafka = kafka;
+    }
+
+    @Override
+    public void setCamelContext(CamelContext camelContext) {
+        this.camelContext = camelContext;
+    }
+
+    @Override
+    public CamelContext getCamelContext() {
+        return camelContext;
     }
 
     public void setTopic(String topic) {

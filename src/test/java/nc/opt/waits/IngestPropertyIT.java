@@ -92,7 +92,7 @@ class IngestPropertyIT {
         } else {
             try {
                 expected = validator.validateBody(body);
-            } catch (ReadingChecks.InvalidReadingException e) {
+            } catch (ReadingValidator.InvalidReadingException e) {
                 refusal = e.getMessage();
             }
         }

@@ -33,7 +33,7 @@ class ReadingNormalizerPropertyTest {
     static final String REASON = "unreadable agency: (the agency is not a JSON object|("
             + String.join("|", HostileInput.API_FIELDS) + ") (is missing|must be .+, got .+))";
     static final DefaultCamelContext CAMEL = new DefaultCamelContext();
-    final ReadingNormalizer normalizer = new ReadingNormalizer();
+    final ReadingValidator normalizer = new ReadingValidator();
     final ReadingValidator validator = new ReadingValidator();
 
     @Property(tries = 10_000, edgeCases = EdgeCasesMode.NONE)
@@ -52,7 +52,7 @@ class ReadingNormalizerPropertyTest {
             return;
         }
         @SuppressWarnings("unchecked")
-        List<Map<String, Object>> rejected = exchange.getProperty(ReadingNormalizer.REJECTED, List.class);
+        List<Map<String, Object>> rejected = exchange.getProperty(ReadingValidator.REJECTED, List.class);
         assertEquals(JSON.readTree(answer).size(), readings.size() + rejected.size(), "each agency a reading or a dead letter");
         for (Map<String, Object> reading : readings) {
             JsonNode record = JSON.valueToTree(reading);

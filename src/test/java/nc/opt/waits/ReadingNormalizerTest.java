@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class ReadingNormalizerTest {
-    final ReadingNormalizer normalizer = new ReadingNormalizer();
+    final ReadingValidator normalizer = new ReadingValidator();
     final ObjectMapper json = new ObjectMapper();
 
     Map<String, Object> read(String agency) throws Exception {

@@ -92,12 +92,16 @@ class SecuredKafkaIT {
         int port = CamelApp.freePort();
         url = "http://127.0.0.1:" + port;
         Map<String, String> overrides = pipelineOverrides(port, openSearch);
-        overrides.put("camel.component.kafka.saslJaasConfig", "{{env:KAFKA_SASL_JAAS_CONFIG}}");
-        overrides.put("camel.component.kafka.sslTruststorePassword", "{{env:KAFKA_TRUSTSTORE_PASSWORD}}");
-        overrides.put("camel.component.kafka.sslKeystorePassword", "{{env:KAFKA_KEYSTORE_PASSWORD}}");
+        // the secrets' keys in a properties file, as docs/security.md has them (the summary lists a
+        // file's keys, not the overrides)
+        Path secrets = Files.writeString(dir.resolve("kafka-secrets.properties"), """
+                camel.component.kafka.saslJaasConfig={{env:KAFKA_SASL_JAAS_CONFIG}}
+                camel.component.kafka.sslTruststorePassword={{env:KAFKA_TRUSTSTORE_PASSWORD}}
+                camel.component.kafka.sslKeystorePassword={{env:KAFKA_KEYSTORE_PASSWORD}}
+                """);
         // the property summary is off by default; on here, to show it masks the secrets when turned on
         overrides.put("camel.main.autoConfigurationLogSummary", "true");
-        pipeline = CamelApp.start("file:application.properties", "file:routes/*.camel.yaml", overrides);
+        pipeline = CamelApp.start("file:application.properties,file:" + secrets, "file:routes/*.camel.yaml", overrides);
     }
 
     @AfterAll
@@ -189,7 +193,7 @@ class SecuredKafkaIT {
     void theThresholdsAndTheAlertsWorkOnTheSecuredBroker() throws Exception {
         HttpResponse<String> put = Http.put(url + "/thresholds/agency/5200", "{\"maxWaitMinutes\":5}", "x-apikey", API_KEY);
         assertEquals(200, put.statusCode(), put.body());
-        // read back by the thresholds bean's own consumer (KafkaSecurity), not by a Camel endpoint
+        // read back by the thresholds bean's own consumer (KafkaClients), not by a Camel endpoint
         await().atMost(Duration.ofSeconds(20)).until(() -> Http.get(url + "/thresholds").body().contains("agency:5200"));
         HttpResponse<String> answer = post(url, reading(5200, 480_000)); // 8 min: above the agency's 5, below the default 15
         assertEquals(200, answer.statusCode(), answer.body());

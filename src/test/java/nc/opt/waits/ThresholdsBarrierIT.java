@@ -1,6 +1,7 @@
 package nc.opt.waits;
 
 import nc.opt.waits.support.TestKafka;
+import org.apache.camel.component.kafka.KafkaConfiguration;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -25,7 +26,7 @@ class ThresholdsBarrierIT {
     @Test
     void aChangeAcknowledgedIsWhatTheNextLookupSeesAfterTheBarrier() throws Exception {
         String topic = "it-barrier-" + UUID.randomUUID();
-        KafkaSecurity kafka = new KafkaSecurity();
+        KafkaConfiguration kafka = new KafkaConfiguration();
         kafka.setBrokers(TestKafka.bootstrapServers());
         Thresholds thresholds = new Thresholds();
         thresholds.setKafka(kafka);

@@ -16,7 +16,7 @@ import java.util.SplittableRandom;
 import java.util.UUID;
 
 /**
- * Generated readings in the pipeline's record shape (routes/ReadingNormalizer.java, marshalled by
+ * Generated readings in the pipeline's record shape (routes/ReadingValidator.java, marshalled by
  * Jackson as readings-to-kafka does: one compact JSON line, key = agency id). The 63 agencies of
  * simulator/agencies.json; reading i is agency (i mod 63) of poll (i / 63), polls one minute apart,
  * so every (agencyId, observedAt) pair is distinct and N readings give N documents.

@@ -14,7 +14,7 @@ import java.time.format.DateTimeParseException;
 
 /**
  * The readings as the Parquet dataset holds them: the pipeline's record (see the main project's
- * ReadingNormalizer), flattened, with where it came from in Kafka and the day it is filed under.
+ * ReadingValidator), flattened, with where it came from in Kafka and the day it is filed under.
  * <pre>
  * agencyId, designation, commune, type, lat, lon (null without a position),
  * maxWaitMs, avgWaitMs, maxWaitMinutes, avgWaitMinutes, waitBand,
@@ -88,7 +88,7 @@ public final class Readings {
                 observedAt.atZone(zone).toLocalDate().toString());
     }
 
-    /** As the pipeline's ReadingNormalizer: minutes to the hundredth. */
+    /** As the pipeline's ReadingValidator: minutes to the hundredth. */
     static double minutes(long millis) {
         return Math.round(millis / 600.0) / 100.0;
     }

@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * Readings in the pipeline's record shape (as the main project's ReadingNormalizer makes them),
+ * Readings in the pipeline's record shape (as the main project's ReadingValidator makes them),
  * generated from a seed: agencies in a few communes, observations every few minutes during opening
  * hours (Noumea time), waits drawn per agency and hour so that the figures differ.
  */
