@@ -8,7 +8,11 @@ import nc.opt.waits.support.OpenSearch;
 import nc.opt.waits.support.PipelineProcess;
 import nc.opt.waits.support.TestKafka;
 import nc.opt.waits.support.TestOpenSearch;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.ConsumerGroupState;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -73,6 +77,16 @@ class AlertsScaleOutIT {
             // a killed instance's partitions move after 6 s, not Kafka's 45 s
             overrides.put("camel.component.kafka.sessionTimeoutMs", "6000");
             instances.add(PipelineProcess.start(name, "file:routes/*.camel.yaml", overrides));
+        }
+        // the tests start once the three detectors share the partitions: readings held back by a
+        // rebalance are evaluated later, together, with the threshold of that time, not each with its own
+        try (Admin admin = Admin.create(Map.<String, Object>of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers()))) {
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() -> {
+                ConsumerGroupDescription group = admin.describeConsumerGroups(List.of("it-aso-detector-" + RUN))
+                        .all().get().get("it-aso-detector-" + RUN);
+                return group.state() == ConsumerGroupState.STABLE && group.members().size() == instances.size()
+                        && group.members().stream().allMatch(member -> !member.assignment().topicPartitions().isEmpty());
+            });
         }
     }
 
