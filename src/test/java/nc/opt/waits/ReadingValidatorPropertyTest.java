@@ -24,16 +24,15 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Generated API answers thrown at the normalizer: whatever the answer, either the whole answer is
+ * Generated API answers thrown at the validator: whatever the answer, either the whole answer is
  * refused as not a list of agencies (the poll's invalid-answer path), or each agency gives a reading
  * that the record's own checks accept, or a dead letter whose reason names the field and why.
  */
-class ReadingNormalizerPropertyTest {
+class ReadingValidatorPropertyTest {
     static final ObjectMapper JSON = new ObjectMapper();
     static final String REASON = "unreadable agency: (the agency is not a JSON object|("
             + String.join("|", HostileInput.API_FIELDS) + ") (is missing|must be .+, got .+))";
     static final DefaultCamelContext CAMEL = new DefaultCamelContext();
-    final ReadingValidator normalizer = new ReadingValidator();
     final ReadingValidator validator = new ReadingValidator();
 
     @Property(tries = 10_000, edgeCases = EdgeCasesMode.NONE)
@@ -45,7 +44,7 @@ class ReadingNormalizerPropertyTest {
         exchange.setProperty("pollTime", pollTime);
         List<Map<String, Object>> readings;
         try {
-            readings = normalizer.normalize(exchange);
+            readings = validator.normalize(exchange);
         } catch (InvalidAnswerException invalid) {
             assertNotNull(invalid.getMessage());
             Statistics.collect("answer refused whole");

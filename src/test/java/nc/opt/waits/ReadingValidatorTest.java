@@ -10,19 +10,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-class ReadingNormalizerTest {
-    final ReadingValidator normalizer = new ReadingValidator();
+class ReadingValidatorTest {
+    final ReadingValidator validator = new ReadingValidator();
     final ObjectMapper json = new ObjectMapper();
 
     Map<String, Object> read(String agency) throws Exception {
-        return normalizer.toReading(json.readTree(agency), "poll-1", Instant.parse("2026-11-23T00:00:00Z"));
+        return validator.toReading(json.readTree(agency), "poll-1", Instant.parse("2026-11-23T00:00:00Z"));
     }
 
     @Test
     void updatedDateGetsItsNoumeaOffsetInTheOneTimestampFormat() {
-        assertEquals("2024-11-06T15:22:08.571+11:00", Timestamps.of(normalizer.observedAt("2024-11-06T15:22:08.571")));
+        assertEquals("2024-11-06T15:22:08.571+11:00", Timestamps.of(validator.observedAt("2024-11-06T15:22:08.571")));
         // Java's toString() would write 2024-11-06T09:02+11:00
-        assertEquals("2024-11-06T09:02:00.000+11:00", Timestamps.of(normalizer.observedAt("2024-11-06T09:02")));
+        assertEquals("2024-11-06T09:02:00.000+11:00", Timestamps.of(validator.observedAt("2024-11-06T09:02")));
         assertEquals("2026-11-22T22:30:05.118Z", Timestamps.utc(Instant.parse("2026-11-22T22:30:05.118204531Z")));
     }
 
@@ -34,16 +34,16 @@ class ReadingNormalizerTest {
         // the poll is at 2026-11-23T11:00+11:00; the default stale age is 30 minutes
         assertEquals(false, read(agency.formatted("2026-11-23T10:30:00.000")).get("stale"), "30 minutes old: not stale yet");
         assertEquals(true, read(agency.formatted("2026-11-23T10:29:59.999")).get("stale"));
-        normalizer.setStaleAfterMinutes(60);
+        validator.setStaleAfterMinutes(60);
         assertEquals(false, read(agency.formatted("2026-11-23T10:29:59.999")).get("stale"), "the age is a setting");
     }
 
     @Test
     void bandsAreThoseOfOptsApps() {
-        assertEquals("green", normalizer.band(300_000));
-        assertEquals("orange", normalizer.band(300_001));
-        assertEquals("orange", normalizer.band(600_000));
-        assertEquals("red", normalizer.band(600_001));
+        assertEquals("green", validator.band(300_000));
+        assertEquals("orange", validator.band(300_001));
+        assertEquals("orange", validator.band(600_000));
+        assertEquals("red", validator.band(600_001));
     }
 
     @Test
