@@ -30,11 +30,10 @@ import java.util.UUID;
  * observedAt (with its offset), stale (observed more than stale-after-minutes before the poll),
  * @timestamp (poll time, UTC), pollId; timestamps in {@link Timestamps}' format
  * </pre>
- * Each refusal names the field and the reason: "is missing", or what it must be and what it got
- * (cut to 80 characters). An API answer that is not a non-empty JSON array fails the whole poll
- * ({@link InvalidAnswerException}); an agency that cannot be read is left out and put in the exchange
- * property {@value #REJECTED} with the reason, for the dead-letter topic. A record may leave out what
- * can be derived: stale, @timestamp and pollId.
+ * Each refusal names the field and the reason: "is missing", or what it must be and what it got (cut to
+ * 80 characters). An API answer that is not a non-empty JSON array fails the whole poll ({@link
+ * InvalidAnswerException}); an agency that cannot be read is left out, with the reason, in the exchange
+ * property {@value #REJECTED}, for the dead-letter topic. A record may leave out stale, @timestamp, pollId.
  */
 public class ReadingValidator {
     public static final String REJECTED = "rejectedReadings";
@@ -113,18 +112,6 @@ public class ReadingValidator {
             readings.add(validate(node, root.isArray() ? "readings[" + readings.size() + "]." : "", ingestId, now));
         }
         return readings;
-    }
-
-    /** The JSON answer to a refused request, {"error": message}, from the exception the route caught. */
-    public static String error(Exchange exchange) throws JsonProcessingException {
-        Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        // only the messages of the project's own checks (readings, thresholds: an IllegalArgumentException
-        // naming the field and the reason, maybe wrapped by Camel's bean call) go out; never a class or stack
-        while (caught != null && !(caught instanceof IllegalArgumentException) && caught.getCause() != caught) {
-            caught = caught.getCause();
-        }
-        String message = caught != null && caught.getMessage() != null ? caught.getMessage() : "bad request";
-        return JSON.writeValueAsString(Map.of("error", message));
     }
 
     /** One agency of the API answer as a reading of the poll. */
