@@ -145,20 +145,24 @@ public class ApiRequestValidator implements RestClientRequestValidator {
     }
 
     /** The JSON answer to a request a route refused, {"error": message}, from the exception the route caught. */
-    public static String error(Exchange exchange) throws JsonProcessingException {
+    public static String error(Exchange exchange) {
         Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         // only the messages of the project's own checks (readings, thresholds: an IllegalArgumentException
         // naming the field and the reason, maybe wrapped by Camel's bean call) go out; never a class or stack
         while (caught != null && !(caught instanceof IllegalArgumentException) && caught.getCause() != caught) {
             caught = caught.getCause();
         }
-        String message = caught != null && caught.getMessage() != null ? caught.getMessage() : "bad request";
-        return JSON.writeValueAsString(Map.of("error", message));
+        return errorBody(caught != null && caught.getMessage() != null ? caught.getMessage() : "bad request");
     }
 
     static ValidationError refusal(int status, String message) {
+        return new ValidationError(status, errorBody(message));
+    }
+
+    /** {"error": message}: the body of every refusal, the contract's and the routes' */
+    private static String errorBody(String message) {
         try {
-            return new ValidationError(status, JSON.writeValueAsString(Map.of("error", message)));
+            return JSON.writeValueAsString(Map.of("error", message));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
