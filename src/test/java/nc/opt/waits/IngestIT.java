@@ -29,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class IngestIT {
     /** the HTTP API and what POST /readings calls */
-    static final String ROUTES = "file:routes/http-api.camel.yaml,file:routes/readings-to-kafka.camel.yaml,file:routes/error-handling.camel.yaml";
+    static final String ROUTES = "file:routes/http-api.camel.yaml,file:routes/readings-to-kafka.camel.yaml,file:routes/publish-to-kafka.camel.yaml,file:routes/error-handling.camel.yaml";
     /** the contract's refusal of a POST /readings without a body */
     static final String NO_BODY = "the body is missing: POST /readings takes one reading (a JSON object) or an array of readings";
     static final String RUN = UUID.randomUUID().toString().substring(0, 8);

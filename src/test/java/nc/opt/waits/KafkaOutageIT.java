@@ -170,7 +170,7 @@ class KafkaOutageIT {
         overrides.put("outbox.max-mb", "0"); // full from the start
         try (CamelApp pipeline = CamelApp.start("file:application.properties", CamelApp.POLL_ROUTES
                 + ",file:routes/readings-to-csv.camel.yaml,file:routes/kafka-outbox.camel.yaml,file:routes/dead-letters.camel.yaml,"
-                + "file:routes/error-handling.camel.yaml", withPorts(overrides))) {
+                + "file:routes/publish-to-kafka.camel.yaml,file:routes/error-handling.camel.yaml", withPorts(overrides))) {
             String management = "http://127.0.0.1:" + pipeline.property("camel.management.port");
             awaitMorePolls(csvDir, 2);
             JsonNode outbox = IndexingIT.check(management + "/observe/health?exposureLevel=full", "outbox");

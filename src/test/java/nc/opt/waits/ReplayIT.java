@@ -91,7 +91,7 @@ class ReplayIT {
 
     static void replay(Path csv, String topic) throws Exception {
         try (CamelApp replay = CamelApp.start("file:application.properties,file:replay/application.properties",
-                "file:replay/replay.camel.yaml", Map.of("camel.component.kafka.brokers", TestKafka.bootstrapServers(),
+                CamelApp.REPLAY, Map.of("camel.component.kafka.brokers", TestKafka.bootstrapServers(),
                         "kafka.topic.readings", topic, "replay.files", csv.toString(), "replay.speed", "max"))) {
             await().atMost(Duration.ofSeconds(60)).until(() -> replay.context().getInflightRepository().size() == 0
                     && replay.context().getRoute("replay-csv") != null

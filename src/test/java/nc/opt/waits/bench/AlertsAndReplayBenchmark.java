@@ -60,7 +60,7 @@ class AlertsAndReplayBenchmark {
         config.putAll(CamelApp.httpPorts());
         try (CamelApp app = CamelApp.start("file:application.properties",
                 "file:routes/alerts.camel.yaml,file:routes/error-handling.camel.yaml,file:routes/http-api.camel.yaml,"
-                        + "file:routes/readings-to-kafka.camel.yaml", config)) {
+                        + "file:routes/readings-to-kafka.camel.yaml,file:routes/publish-to-kafka.camel.yaml", config)) {
             Thread.sleep(5_000); // the consumer group has joined
             Map<String, Long> sentAt = new HashMap<>();
             Map<String, Object> producerConfig = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers(),
@@ -118,7 +118,7 @@ class AlertsAndReplayBenchmark {
         String topic = "bench-replay-" + RUN;
         long start = System.nanoTime();
         try (CamelApp replay = CamelApp.start("file:application.properties,file:replay/application.properties",
-                "file:replay/replay.camel.yaml", Map.of("camel.component.kafka.brokers", TestKafka.bootstrapServers(),
+                CamelApp.REPLAY, Map.of("camel.component.kafka.brokers", TestKafka.bootstrapServers(),
                         "kafka.topic.readings", topic, "replay.files", csv.toString(), "replay.speed", "max"))) {
             while (TestKafka.readAll(topic, 0, Duration.ofSeconds(2)).size() < rows && System.nanoTime() - start < Duration.ofMinutes(10).toNanos()) {
                 Thread.sleep(500);

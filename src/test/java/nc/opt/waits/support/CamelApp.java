@@ -19,7 +19,10 @@ public final class CamelApp implements AutoCloseable {
     public static final String INDEX_ROUTE = "file:routes/index-readings.camel.yaml";
     /** the index route alone, with what it calls */
     public static final String INDEX_ONLY = INDEX_ROUTE + ",file:routes/index-to-opensearch.camel.yaml"
-            + ",file:routes/dead-letters.camel.yaml,file:routes/error-handling.camel.yaml";
+            + ",file:routes/dead-letters.camel.yaml,file:routes/publish-to-kafka.camel.yaml,file:routes/error-handling.camel.yaml";
+    /** the CSV replay (bin/replay) and the routes it publishes with */
+    public static final String REPLAY = "file:replay/replay.camel.yaml,file:routes/readings-to-kafka.camel.yaml"
+            + ",file:routes/publish-to-kafka.camel.yaml,file:routes/error-handling.camel.yaml";
     /** the poll: the elected instance's tick and the poll itself */
     public static final String POLL_ROUTES = "file:routes/poll-leader.camel.yaml,file:routes/poll-agencies.camel.yaml";
     /** the route that starts polls (stop it to stop polling) */

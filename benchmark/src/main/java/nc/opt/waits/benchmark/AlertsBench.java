@@ -59,7 +59,7 @@ final class AlertsBench {
         Harness.createTopic(readingsTopic, 3);
         Harness.createTopic(alertsTopic, 3);
         List<String> cmd = new ArrayList<>(List.of(REPO.resolve("bin/camel").toString(), "run", "--properties=application.properties",
-                "routes/alerts.camel.yaml", "routes/http-api.camel.yaml", "routes/readings-to-kafka.camel.yaml",
+                "routes/alerts.camel.yaml", "routes/http-api.camel.yaml", "routes/readings-to-kafka.camel.yaml", "routes/publish-to-kafka.camel.yaml",
                 "routes/error-handling.camel.yaml", "routes/dead-letters.camel.yaml"));
         try (Stream<java.nio.file.Path> java = Files.list(REPO.resolve("routes"))) {
             java.map(p -> p.getFileName().toString()).filter(f -> f.endsWith(".java")).sorted().forEach(f -> cmd.add("routes/" + f));

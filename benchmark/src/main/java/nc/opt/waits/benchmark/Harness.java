@@ -64,7 +64,7 @@ public final class Harness {
     static final Path LOGS = REPO.resolve("benchmark/target/logs");
     /** what side (a) runs: the index route and what it needs (DeadLetter.java refers to InvalidAnswerException, Timestamps) */
     static final List<String> INDEX_ROUTE_FILES = List.of("routes/index-readings.camel.yaml", "routes/index-to-opensearch.camel.yaml", "routes/dead-letters.camel.yaml",
-            "routes/error-handling.camel.yaml", "routes/OpenSearchBulk.java", "routes/OpenSearchClient.java", "routes/IndexTemplate.java", "routes/OpenSearchFailing.java", "routes/OpenSearchHealth.java",
+            "routes/publish-to-kafka.camel.yaml", "routes/error-handling.camel.yaml", "routes/OpenSearchBulk.java", "routes/OpenSearchClient.java", "routes/IndexTemplate.java", "routes/OpenSearchFailing.java", "routes/OpenSearchHealth.java",
             "routes/KafkaBatchCommit.java", "routes/DeadLetter.java", "routes/InvalidAnswerException.java", "routes/Timestamps.java");
     static final long TICKS = 100; // USER_HZ on Linux
     static final List<String> lines = new ArrayList<>();
