@@ -250,8 +250,13 @@ public final class Harness {
             }
         }
         props.forEach((k, v) -> cmd.add("--prop=" + k + "=" + v));
+        String args = System.getProperty("bench." + side + ".args", "").trim();
+        if (!args.isEmpty()) {
+            cmd.addAll(List.of(args.split("\\s+")));
+        }
         String javaOpts = System.getProperty("bench." + side + ".javaOpts", "-XX:TieredStopAtLevel=1 -Xms256m -Xmx512m");
-        String what = "index route (bin/camel run), CAMEL_CLI_JAVA_OPTS=\"" + javaOpts + "\"" + (extra.isBlank() ? "" : ", " + extra.trim());
+        String what = "index route (bin/camel run), CAMEL_CLI_JAVA_OPTS=\"" + javaOpts + "\"" + (extra.isBlank() ? "" : ", " + extra.trim())
+                + (args.isEmpty() ? "" : ", " + args);
         Map<String, String> envs = Map.of("CAMEL_CLI_JAVA_OPTS", javaOpts, "CAMEL_CLI_FROM_MAVEN", "1");
         return measure(side, what, cmd, envs, index, "bench-" + side + "-" + RUN, topic, n, "N");
     }
